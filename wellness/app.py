@@ -1,0 +1,85 @@
+"""The application factory and its lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+from tortoise.contrib.starlette import RegisterTortoise
+
+from wellness import __version__, jobs
+from wellness.config import Settings
+from wellness.db import tortoise_config
+from wellness.errors import exception_handlers
+from wellness.metrics import Metrics
+from wellness.middleware import ErrorBoundary, OriginCheck, RequestLog, SecurityHeaders
+from wellness.routes import admin, auth, health, me
+
+log = logging.getLogger("wellness.app")
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "pwa"
+
+API_MODULES = [auth, me, admin]
+
+
+def api_routes() -> list[BaseRoute]:
+    routes: list[BaseRoute] = []
+    for module in API_MODULES:
+        routes.extend(module.routes)
+    return routes
+
+
+def create_app(settings: Settings, *, generate_schemas: bool = False) -> Starlette:
+    """Build the app; ``generate_schemas`` is for tests only (production uses migrations)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            await stack.enter_async_context(
+                RegisterTortoise(app, config=tortoise_config(settings),
+                                 generate_schemas=generate_schemas)
+            )
+            app.state.http = await stack.enter_async_context(
+                httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
+            )
+            scheduler = AsyncIOScheduler(timezone="UTC")
+            app.state.scheduler = scheduler
+            if settings.scheduler_enabled:
+                jobs.register(scheduler, app)
+                scheduler.start()
+                stack.callback(scheduler.shutdown, wait=False)
+            log.info("started", extra={"version": __version__, "sqlite": settings.is_sqlite})
+            yield
+        log.info("stopped")
+
+    routes: list[BaseRoute] = [
+        *health.routes,
+        Mount("/api/v1", routes=api_routes()),
+    ]
+    if STATIC_DIR.is_dir():
+        routes.append(Mount("/", app=StaticFiles(directory=STATIC_DIR, html=True), name="pwa"))
+    app = Starlette(
+        debug=False,
+        routes=routes,
+        middleware=[
+            Middleware(SecurityHeaders, settings=settings),
+            Middleware(RequestLog),
+            Middleware(ErrorBoundary),
+            Middleware(OriginCheck, settings=settings),
+        ],
+        exception_handlers=exception_handlers(),
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.version = __version__
+    app.state.metrics = Metrics()
+    app.state.openapi = None
+    return app
