@@ -17,17 +17,18 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from wellness import __version__, jobs
 from wellness.config import Settings
+from wellness.content.catalog import load_catalog
 from wellness.db import tortoise_config
 from wellness.errors import exception_handlers
 from wellness.metrics import Metrics
 from wellness.middleware import ErrorBoundary, OriginCheck, RequestLog, SecurityHeaders
-from wellness.routes import admin, auth, health, me
+from wellness.routes import admin, auth, content, health, me
 
 log = logging.getLogger("wellness.app")
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "pwa"
 
-API_MODULES = [auth, me, admin]
+API_MODULES = [auth, me, admin, content]
 
 
 def api_routes() -> list[BaseRoute]:
@@ -43,6 +44,7 @@ def create_app(settings: Settings, *, generate_schemas: bool = False) -> Starlet
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with contextlib.AsyncExitStack() as stack:
+            app.state.catalog = load_catalog(crisis_file=settings.crisis_resources_file)
             await stack.enter_async_context(
                 RegisterTortoise(app, config=tortoise_config(settings),
                                  generate_schemas=generate_schemas)
