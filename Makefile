@@ -25,7 +25,7 @@ run: $(VENV)/.installed
 	$(BIN)/wellness serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check wellness tests bench
+	$(BIN)/ruff check wellness tests $(wildcard bench scripts)
 
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
