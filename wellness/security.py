@@ -18,6 +18,8 @@ from wellness.models.accounts import Role, User
 MIN_PASSWORD = 8
 MAX_PASSWORD = 128
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# What a staff member without a second factor may still reach when the deployment requires one.
+TOTP_SETUP_PATHS = frozenset({"/api/v1/me", "/api/v1/me/totp", "/api/v1/me/totp/confirm"})
 
 _hasher = PasswordHasher()
 
@@ -101,6 +103,15 @@ async def current_user(request: Request, *roles: Role) -> User:
         if cached is None:
             raise Unauthorized("Your session has ended; please sign in again.")
         request.state.user = cached
+    settings: Settings = request.app.state.settings
+    if (
+        settings.require_counselor_totp
+        and cached.role != Role.CLIENT
+        and not cached.totp_enabled
+        and request.url.path not in TOTP_SETUP_PATHS
+    ):
+        raise Forbidden("Set up a second factor first (Settings → Security).",
+                        totp_setup_required=True)
     if roles and cached.role not in roles:
         raise Forbidden("This needs a different kind of account.")
     return cached
