@@ -40,5 +40,9 @@ test-pg: $(VENV)/.dev-installed
 	@test -n "$(WELLNESS_TEST_DATABASE_URL)" || (echo "set WELLNESS_TEST_DATABASE_URL" && exit 2)
 	$(BIN)/pytest -q
 
+# The fuzz suite with many more examples per operation than `make test` runs.
+fuzz: $(VENV)/.dev-installed
+	WELLNESS_FUZZ_EXAMPLES=$${WELLNESS_FUZZ_EXAMPLES:-1000} $(BIN)/pytest -q -m fuzz
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,120 @@
+"""A real uvicorn server of the app in a subprocess, for tests that need real HTTP.
+
+Run as ``python -m tests.live SETTINGS_JSON``; tests use :func:`live_server`. A subprocess keeps
+the server's Tortoise context apart from the test process's own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.conftest import PG_URL
+from wellness.crypto import generate_vapid_private_key, new_data_key
+
+
+@dataclass
+class LiveServer:
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    database_url: str
+    var_dir: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def wellness(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        """Run the `wellness` command against this server's database."""
+        return subprocess.run(
+            [sys.executable, "-m", "wellness.cli", *args],
+            env={**os.environ, "WELLNESS_DATABASE_URL": self.database_url,
+                 "WELLNESS_VAR_DIR": str(self.var_dir), **env},
+            capture_output=True, text=True, timeout=120, check=False,
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def live_server(tmp_path: Path, **overrides: Any) -> Iterator[LiveServer]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    settings = {
+        "var_dir": str(tmp_path),
+        "database_url": PG_URL or f"sqlite://{tmp_path / 'live.sqlite3'}",
+        "origin": url,
+        "secret_key": "live-secret",
+        "data_key": new_data_key(),
+        "vapid_private_key": generate_vapid_private_key(),
+        "vapid_contact": "mailto:ops@example.org",
+        "scheduler_enabled": False,
+        "push_allow_private": True,
+        "port": port,
+        **overrides,
+    }
+    log_path = tmp_path / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.live", json.dumps(settings)],
+            stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parents[1],
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    server = LiveServer(url, process, log_path, settings["database_url"], tmp_path)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited:\n{server.log()}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(url + "/readyz", timeout=1).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start:\n{server.log()}")
+            time.sleep(0.1)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def main() -> None:
+    import uvicorn
+
+    from wellness.app import create_app
+    from wellness.config import Settings
+    from wellness.logs import configure_logging
+
+    raw = json.loads(sys.argv[1])
+    port = raw.pop("port")
+    raw["var_dir"] = Path(raw["var_dir"])
+    if raw.get("crisis_resources_file"):
+        raw["crisis_resources_file"] = Path(raw["crisis_resources_file"])
+    settings = Settings(**raw)
+    configure_logging("INFO")
+    app = create_app(settings, generate_schemas=True)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
+
+
+if __name__ == "__main__":
+    main()
