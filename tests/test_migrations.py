@@ -13,7 +13,7 @@ import pytest
 from tortoise.cli.cli import tortoise_cli_context
 from tortoise.migrations.autodetector import MigrationAutodetector
 
-from tests.conftest import PG_URL, PASSWORD
+from tests.conftest import PASSWORD, PG_URL
 from wellness.config import Settings
 from wellness.db import tortoise_config
 
