@@ -33,7 +33,35 @@ def errors_from(exc: ValidationError, prefix: str = "") -> list[dict[str, Any]]:
     return out
 
 
+def _unstorable(value: str) -> bool:
+    # NUL and lone surrogates cannot be stored as text (PostgreSQL refuses both).
+    return "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value)
+
+
+def find_unstorable(data: Any, path: str = "") -> str | None:
+    """The dotted path of the first string that holds NUL or a lone surrogate, if any."""
+    if isinstance(data, str):
+        return path or "body" if _unstorable(data) else None
+    if isinstance(data, dict):
+        for key, value in data.items():
+            where = f"{path}{key}"
+            if isinstance(key, str) and _unstorable(key):
+                return where
+            found = find_unstorable(value, where + ".")
+            if found:
+                return found.rstrip(".")
+    if isinstance(data, list):
+        for index, value in enumerate(data):
+            found = find_unstorable(value, f"{path}{index}.")
+            if found:
+                return found.rstrip(".")
+    return None
+
+
 def validate_data(model: type[M], data: Any, prefix: str = "") -> M:
+    bad = find_unstorable(data)
+    if bad:
+        raise field_error(f"{prefix}{bad}", "Contains characters that cannot be stored.")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -69,7 +97,4 @@ def parse_query(request: Request, model: type[M]) -> M:
     for key in request.query_params:
         values = request.query_params.getlist(key)
         data[key] = values if len(values) > 1 else values[0]
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise ValidationFailed(errors_from(exc, "query.")) from None
+    return validate_data(model, data, "query.")

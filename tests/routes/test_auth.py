@@ -147,3 +147,15 @@ async def test_admin_creates_counselor_and_client_cannot(signed_in: SignedIn) ->
     r = await admin.post("/api/v1/admin/users", json=body)
     assert r.status_code == 201
     assert r.json()["role"] == "counselor"
+
+
+async def test_text_that_cannot_be_stored_is_422_not_500(client: httpx.AsyncClient) -> None:
+    # Found by fuzzing on PostgreSQL: NUL and lone surrogates in any string field.
+    for bad in ("ri\\u0000ver", "\\udb89river"):
+        body = '{"username": "' + bad + '", "password": "xxxxxxxxx"}'
+        r = await client.post("/api/v1/auth/login", content=body.encode(),
+                              headers={"Content-Type": "application/json"})
+        assert r.status_code == 422
+        assert r.json()["errors"][0]["field"] == "username"
+    r = await client.get("/api/v1/content/meditations", params={"tag": "a\u0000b"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "query.tag"
