@@ -6,6 +6,7 @@ the server's Tortoise context apart from the test process's own.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -13,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +47,36 @@ class LiveServer:
         )
 
 
+def _in_thread(coro_fn: Any, *args: Any) -> Any:
+    """Run a coroutine function to completion from sync code, even inside a running loop."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro_fn(*args)).result()
+
+
+async def _admin_execute(sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_URL.rsplit("/", 1)[0] + "/postgres")
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def create_pg_database() -> str:
+    """A new empty PostgreSQL database next to the test one; returns its URL."""
+    name = f"wellness_live_{uuid.uuid4().hex[:12]}"
+    _in_thread(_admin_execute, f'CREATE DATABASE "{name}"')
+    return PG_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_pg_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    _in_thread(_admin_execute, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -56,9 +88,12 @@ def free_port() -> int:
 def live_server(tmp_path: Path, **overrides: Any) -> Iterator[LiveServer]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
+    own_database = None
+    if "database_url" not in overrides and PG_URL:
+        own_database = create_pg_database()
     settings = {
         "var_dir": str(tmp_path),
-        "database_url": PG_URL or f"sqlite://{tmp_path / 'live.sqlite3'}",
+        "database_url": own_database or f"sqlite://{tmp_path / 'live.sqlite3'}",
         "origin": url,
         "secret_key": "live-secret",
         "data_key": new_data_key(),
@@ -96,6 +131,8 @@ def live_server(tmp_path: Path, **overrides: Any) -> Iterator[LiveServer]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if own_database:
+            drop_pg_database(own_database)
 
 
 def main() -> None:

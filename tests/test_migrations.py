@@ -5,15 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
-import asyncpg
 import pytest
 from tortoise.cli.cli import tortoise_cli_context
 from tortoise.migrations.autodetector import MigrationAutodetector
 
 from tests.conftest import PASSWORD, PG_URL
+from tests.live import create_pg_database, drop_pg_database
 from wellness.config import Settings
 from wellness.db import tortoise_config
 
@@ -33,21 +32,9 @@ def _wellness(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[st
     )
 
 
-async def _fresh_database_url(tmp_path: Path) -> tuple[str, str | None]:
-    if not PG_URL:
-        return f"sqlite://{tmp_path / 'migrated.sqlite3'}", None
-    name = f"wellness_mig_{uuid.uuid4().hex[:10]}"
-    admin = PG_URL.rsplit("/", 1)[0] + "/postgres"
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return PG_URL.rsplit("/", 1)[0] + "/" + name, name
-
-
 async def test_migrate_builds_a_working_database(tmp_path: Path) -> None:
-    url, pg_name = await _fresh_database_url(tmp_path)
+    pg_url = create_pg_database() if PG_URL else None
+    url = pg_url or f"sqlite://{tmp_path / 'migrated.sqlite3'}"
     env = {"WELLNESS_DATABASE_URL": url, "WELLNESS_VAR_DIR": str(tmp_path),
            "WELLNESS_NEW_USER_PASSWORD": PASSWORD}
     try:
@@ -61,12 +48,8 @@ async def test_migrate_builds_a_working_database(tmp_path: Path) -> None:
         dup = _wellness(env, "user", "create", "dr-migrated", "--role", "counselor")
         assert dup.returncode == 1 and "taken" in dup.stderr
     finally:
-        if pg_name:
-            conn = await asyncpg.connect(PG_URL.rsplit("/", 1)[0] + "/postgres")
-            try:
-                await conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
-            finally:
-                await conn.close()
+        if pg_url:
+            drop_pg_database(pg_url)
 
 
 def test_content_check_command_names_file_and_field(tmp_path: Path) -> None:
