@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -73,3 +74,69 @@ def test_deploy_check_fails_on_local_defaults(tmp_path: Path) -> None:
 def test_informational_commands_run(tmp_path: Path, args: list[str]) -> None:
     done = _wellness({"WELLNESS_VAR_DIR": str(tmp_path)}, *args)
     assert done.returncode == 0 and done.stdout.strip()
+
+
+def test_no_table_or_column_comment_holds_a_semicolon() -> None:
+    # Tortoise's SQLite migrations split DDL on ";", and a model's docstring and its fields'
+    # descriptions become comments inside CREATE TABLE: a semicolon breaks `wellness migrate`.
+    import importlib
+
+    from tortoise.models import Model
+
+    from wellness.db import MODEL_MODULES
+
+    bad = []
+    for name in MODEL_MODULES:
+        for obj in vars(importlib.import_module(name)).values():
+            if isinstance(obj, type) and issubclass(obj, Model) and obj is not Model:
+                texts = [obj.__doc__ or ""] + [
+                    f.description or "" for f in obj._meta.fields_map.values()]
+                if any(";" in text for text in texts):
+                    bad.append(obj.__name__)
+    assert bad == []
+
+
+GENERATE = """
+import asyncio, sys
+from tortoise import Tortoise
+from wellness.config import Settings
+from wellness.db import tortoise_config
+
+async def main():
+    await Tortoise.init(config=tortoise_config(Settings(database_url="sqlite://" + sys.argv[1])))
+    await Tortoise.generate_schemas()
+    await Tortoise.close_connections()
+
+asyncio.run(main())
+"""
+
+
+def _sqlite_schema(path: Path) -> dict[str, set[tuple[bool, tuple[str | None, ...]]]]:
+    """Per table: each index as (unique, its columns); an expression shows as None."""
+    db = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            " AND name != 'tortoise_migrations'")]
+        schema = {}
+        for table in tables:
+            found = set()
+            for _, name, unique, *_ in db.execute(f'PRAGMA index_list("{table}")'):
+                cols = tuple(r[2] for r in db.execute(f'PRAGMA index_info("{name}")'))
+                found.add((bool(unique), cols))
+            schema[table] = found
+        return schema
+    finally:
+        db.close()
+
+
+def test_migrated_schema_equals_the_models_schema(tmp_path: Path) -> None:
+    migrated = tmp_path / "migrated.sqlite3"
+    done = _wellness({"WELLNESS_DATABASE_URL": f"sqlite://{migrated}",
+                      "WELLNESS_VAR_DIR": str(tmp_path)}, "migrate")
+    assert done.returncode == 0, done.stderr
+    generated = tmp_path / "generated.sqlite3"
+    made = subprocess.run([sys.executable, "-c", GENERATE, str(generated)], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert made.returncode == 0, made.stderr
+    assert _sqlite_schema(migrated) == _sqlite_schema(generated)

@@ -7,7 +7,6 @@ import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -20,15 +19,41 @@ from wellness.config import Settings
 from wellness.content.catalog import load_catalog
 from wellness.db import tortoise_config
 from wellness.errors import exception_handlers
+from wellness.http import make_http_client
 from wellness.metrics import Metrics
 from wellness.middleware import ErrorBoundary, OriginCheck, RequestLog, SecurityHeaders
-from wellness.routes import admin, auth, content, health, me
+from wellness.routes import (
+    access_log,
+    admin,
+    alerts,
+    auth,
+    checkins,
+    content,
+    counselors,
+    data_rights,
+    health,
+    insights,
+    links,
+    me,
+    nudges,
+    practice,
+    push,
+    reminders,
+    routines,
+    safety,
+    screeners,
+    sync,
+    today,
+)
 
 log = logging.getLogger("wellness.app")
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "pwa"
 
-API_MODULES = [auth, me, admin, content]
+API_MODULES = [auth, me, admin, content,
+               checkins, practice, screeners, safety, sync, insights, today, data_rights,
+               reminders, push, nudges,
+               links, counselors, routines, alerts, access_log]
 
 
 def api_routes() -> list[BaseRoute]:
@@ -49,9 +74,7 @@ def create_app(settings: Settings, *, generate_schemas: bool = False) -> Starlet
                 RegisterTortoise(app, config=tortoise_config(settings),
                                  generate_schemas=generate_schemas)
             )
-            app.state.http = await stack.enter_async_context(
-                httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
-            )
+            app.state.http = await stack.enter_async_context(make_http_client(settings))
             scheduler = AsyncIOScheduler(timezone="UTC")
             app.state.scheduler = scheduler
             if settings.scheduler_enabled:

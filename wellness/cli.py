@@ -124,6 +124,24 @@ def cmd_vapid(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from wellness.services.audit import ChainReport, verify_chain
+
+    reports: list[ChainReport] = []
+
+    async def run() -> None:
+        reports.append(await verify_chain())
+
+    asyncio.run(_with_orm(_settings(), run()))
+    report = reports[0]
+    if not report.ok:
+        print(f"Audit row {report.broken_id} is broken: {report.reason} "
+              f"({report.checked} rows before it are intact).", file=sys.stderr)
+        return 1
+    print(f"Audit chain intact: {report.checked} rows.")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     settings = _settings()
     problems = deploy_problems(settings) if args.deploy else []
@@ -177,6 +195,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="Check settings; --deploy fails on unsafe production ones.")
     p.add_argument("--deploy", action="store_true")
     p.set_defaults(func=cmd_check)
+
+    audit = sub.add_parser("audit", help="Access history.").add_subparsers(dest="action",
+                                                                           required=True)
+    audit.add_parser("verify", help="Walk the audit hash chain; fail naming the first broken "
+                     "row.").set_defaults(func=cmd_audit_verify)
 
     sub.add_parser("settings", help="List every setting.").set_defaults(func=cmd_settings)
     return parser

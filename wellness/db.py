@@ -9,6 +9,12 @@ from wellness.config import Settings
 
 MODEL_MODULES = [
     "wellness.models.accounts",
+    "wellness.models.checkins",
+    "wellness.models.links",
+    "wellness.models.routines",
+    "wellness.models.alerts",
+    "wellness.models.audit",
+    "wellness.models.nudges",
 ]
 
 

@@ -61,3 +61,15 @@ class LoginFailure(Model):
 
     class Meta:
         table = "login_failures"
+
+
+class AccountTombstone(Model):
+    """What remains of an erased account: a keyed hash of its id, its role and when."""
+
+    id = fields.BigIntField(primary_key=True)
+    user_hash = fields.CharField(max_length=64, db_index=True)
+    role = fields.CharField(max_length=16)
+    deleted_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "account_tombstones"

@@ -17,6 +17,7 @@ from wellness.errors import Conflict, Unauthorized, WellnessError, field_error
 from wellness.models.accounts import Role, User
 from wellness.security import hash_password, password_problem, verify_password
 from wellness.services import throttle
+from wellness.services.reminders import reschedule_user
 from wellness.services.sessions import end_all_sessions, now, start_session
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$")
@@ -172,9 +173,12 @@ async def update_profile(user: User, changes: dict[str, Any]) -> User:
     for name in ("quiet_start", "quiet_end"):
         if name in changes and not TIME_RE.match(changes[name]):
             raise field_error(name, "Use a 24-hour time such as 22:00.")
+    moved = "timezone" in changes and changes["timezone"] != user.timezone
     for name, value in changes.items():
         setattr(user, name, value)
     await user.save(update_fields=[*changes, "updated_at"])
+    if moved:
+        await reschedule_user(user, now())
     return user
 
 
