@@ -17,7 +17,7 @@ from tests.conftest import SignedIn
 from tests.fakes.push_service import FakePushService, FakeSubscription
 from tests.linking import link
 from wellness import jobs
-from wellness.content.catalog import find_banned_words
+from wellness.content.schema import find_banned_words
 from wellness.models.nudges import Nudge, NudgeStatus, PushSubscription
 from wellness.services import nudges
 from wellness.services.alerts import evaluate_alert_rules

@@ -13,16 +13,14 @@ from urllib.parse import urlsplit
 import pytest
 
 from wellness.content.catalog import (
-    BANNED_NUDGE_WORDS,
     CONTENT_DIR,
-    NUDGE_KINDS,
     Catalog,
     ContentError,
     ContentProblem,
     check_content,
-    find_banned_words,
     load_catalog,
 )
+from wellness.content.schema import BANNED_NUDGE_WORDS, NUDGE_KINDS, find_banned_words
 
 ALLOWED_SOURCE_DOMAINS = (
     "medlineplus.gov",

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from wellness.content.catalog import Instrument, load_catalog
+from wellness.content.catalog import load_catalog
+from wellness.content.schema import Instrument
 from wellness.services.scoring import ScreenerScore, score_screener
 
 

@@ -5,13 +5,13 @@ Nothing is read at import time.
 """
 
 from wellness.content.catalog import (
-    BANNED_NUDGE_WORDS,
     Catalog,
     ContentError,
     ContentProblem,
     check_content,
     load_catalog,
 )
+from wellness.content.schema import BANNED_NUDGE_WORDS
 
 __all__ = [
     "BANNED_NUDGE_WORDS",

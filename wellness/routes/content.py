@@ -9,7 +9,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from wellness.content.catalog import Catalog, CrisisResources, Meditation, Tip
+from wellness.content.catalog import Catalog
+from wellness.content.schema import CrisisResources, Meditation, Tip
 from wellness.errors import NotFound
 from wellness.openapi import operation
 from wellness.security import current_user

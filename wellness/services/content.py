@@ -7,7 +7,8 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from wellness.content.catalog import Catalog, Meditation, Tip
+from wellness.content.catalog import Catalog
+from wellness.content.schema import Meditation, Tip
 from wellness.models.accounts import User
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from wellness.content.catalog import Instrument
+from wellness.content.schema import Instrument
 
 
 @dataclass(frozen=True, slots=True)
