@@ -18,9 +18,23 @@ trap cleanup EXIT
 
 port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 origin="http://127.0.0.1:$port"
-"$PY" -m tests.e2e.serve "$port" "$tmp/lighthouse.sqlite3" >"$tmp/serve.log" 2>&1 &
+settings=$("$PY" - "$port" "$tmp" <<'PY'
+import json
+import sys
+
+from wellness.crypto import generate_vapid_private_key, new_data_key
+
+port, tmp = int(sys.argv[1]), sys.argv[2]
+print(json.dumps({
+    "port": port, "origin": f"http://127.0.0.1:{port}", "var_dir": tmp,
+    "database_url": f"sqlite://{tmp}/lighthouse.sqlite3", "secret_key": "lighthouse-secret",
+    "data_key": new_data_key(), "vapid_private_key": generate_vapid_private_key(),
+    "vapid_contact": "mailto:ops@example.org", "scheduler_enabled": False, "log_level": "WARNING"}))
+PY
+)
+"$PY" -m tests.live "$settings" >"$tmp/serve.log" 2>&1 &
 server=$!
-for _ in $(seq 150); do grep -q READY "$tmp/serve.log" && break; sleep 0.2; done
+for _ in $(seq 150); do curl -fs "$origin/readyz" >/dev/null && break; sleep 0.2; done
 
 # Sign a client in and hand Lighthouse the session cookie.
 cookie=$("$PY" - "$origin" <<'PY'

@@ -74,7 +74,8 @@ def cpu_ceiling(subs: list[dict[str, object]], key: str, n: int = 2000) -> float
 
 async def fan_out(transport: str, subs: list[dict[str, object]], key: str, count: int,
                   concurrency: int) -> tuple[float, int]:
-    settings = Settings(push_concurrency=concurrency)
+    # The fake push service listens on loopback, which production settings refuse.
+    settings = Settings(push_concurrency=concurrency, push_allow_private=True)
     async with make_http_client(settings, transport) as http:
         sender = PushSender(http, key, "mailto:bench@example.org", concurrency=concurrency)
 
@@ -97,7 +98,7 @@ async def dispatcher(origin_subs: list[dict[str, object]], key: str, count: int,
                      concurrency: int) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(database_url=f"sqlite://{tmp}/bench.sqlite3",
-                            push_concurrency=concurrency)
+                            push_concurrency=concurrency, push_allow_private=True)
         await Tortoise.init(config=tortoise_config(settings))
         await Tortoise.generate_schemas()
         try:

@@ -1,6 +1,6 @@
 """Phone-size screenshots of the PWA's main screens into docs/screenshots/.
 
-Starts the app (tests/e2e/serve.py) on a free port with a throwaway database, seeds two weeks
+Starts the app (tests/live.py) on a free port with a throwaway database, seeds two weeks
 of a client's entries and a counselor link, and drives Debian Chromium through each screen.
 Run: .venv/bin/python scripts/screenshots.py
 """
@@ -8,8 +8,6 @@ Run: .venv/bin/python scripts/screenshots.py
 from __future__ import annotations
 
 import asyncio
-import socket
-import subprocess
 import sys
 import tempfile
 import uuid
@@ -20,6 +18,9 @@ from typing import Any
 import httpx
 from playwright.async_api import Page, async_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.live import live_server  # after the repo root is on the path
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
@@ -27,26 +28,6 @@ ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 PHONE = {"width": 390, "height": 844}
 PASSWORD = "correct horse battery staple"  # noqa: S105 - a throwaway demo account
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start(tmp: Path) -> tuple[subprocess.Popen[str], str]:
-    port = free_port()
-    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "tests.e2e.serve", str(port), str(tmp / "shots.sqlite3"),
-         f"counselor1:{PASSWORD}:counselor"],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
-    )
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if line.strip() == "READY":
-            return proc, f"http://127.0.0.1:{port}"
-    raise RuntimeError("the server did not start")
 
 
 def seed(origin: str) -> None:
@@ -108,45 +89,44 @@ async def sign_in(page: Page, username: str) -> None:
 
 async def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        proc, origin = start(Path(tmp))
-        try:
-            seed(origin)
-            async with async_playwright() as p:
-                browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                phone = await browser.new_context(base_url=origin, viewport=PHONE,
-                                                  device_scale_factor=1)
-                page = await phone.new_page()
-                await shoot(page, "signin", "/signin", "Welcome back")
-                await sign_in(page, "sam")
-                for name, route, ready in [
-                    ("today", "/", "Hi, Sam"), ("checkin", "/checkin", "Check in"),
-                    ("meditate", "/meditate", "Meditate"), ("nourish", "/nourish", "Nourish"),
-                    ("progress", "/progress", "Progress"), ("screener", "/screeners/phq9", "PHQ-9"),
-                    ("help", "/help", "Get help now"), ("settings", "/settings", "Settings"),
-                ]:
-                    await shoot(page, name, route, ready)
-                await page.goto("/#/meditate/sos-breath")
-                await page.get_by_role("button", name="Start").click()
-                await page.wait_for_timeout(2500)
-                await page.screenshot(path=OUT / "player.png")
-                print("wrote docs/screenshots/player.png")
-                dark = await browser.new_context(base_url=origin, viewport=PHONE,
-                                                 device_scale_factor=1, color_scheme="dark")
-                page = await dark.new_page()
-                await sign_in(page, "sam")
-                await shoot(page, "today-dark", "/", "Hi, Sam")
-                desk = await browser.new_context(base_url=origin, viewport={"width": 1024, "height": 768})
-                page = await desk.new_page()
-                await sign_in(page, "counselor1")
-                await shoot(page, "counselor-caseload", "/caseload", "Caseload")
-                await shoot(page, "counselor-alerts", "/alerts", "Alerts")
-                await browser.close()
-        finally:
-            proc.terminate()
-            proc.wait()
-            if proc.stdout:
-                proc.stdout.close()
+    with tempfile.TemporaryDirectory() as tmp, live_server(Path(tmp)) as server:
+        made = server.wellness("user", "create", "counselor1", "--role", "counselor",
+                               "--display-name", "Counselor1",
+                               WELLNESS_NEW_USER_PASSWORD=PASSWORD)
+        if made.returncode:
+            raise RuntimeError(made.stderr)
+        origin = server.url
+        seed(origin)
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            phone = await browser.new_context(base_url=origin, viewport=PHONE,
+                                              device_scale_factor=1)
+            page = await phone.new_page()
+            await shoot(page, "signin", "/signin", "Welcome back")
+            await sign_in(page, "sam")
+            for name, route, ready in [
+                ("today", "/", "Hi, Sam"), ("checkin", "/checkin", "Check in"),
+                ("meditate", "/meditate", "Meditate"), ("nourish", "/nourish", "Nourish"),
+                ("progress", "/progress", "Progress"), ("screener", "/screeners/phq9", "PHQ-9"),
+                ("help", "/help", "Get help now"), ("settings", "/settings", "Settings"),
+            ]:
+                await shoot(page, name, route, ready)
+            await page.goto("/#/meditate/sos-breath")
+            await page.get_by_role("button", name="Start").click()
+            await page.wait_for_timeout(2500)
+            await page.screenshot(path=OUT / "player.png")
+            print("wrote docs/screenshots/player.png")
+            dark = await browser.new_context(base_url=origin, viewport=PHONE,
+                                             device_scale_factor=1, color_scheme="dark")
+            page = await dark.new_page()
+            await sign_in(page, "sam")
+            await shoot(page, "today-dark", "/", "Hi, Sam")
+            desk = await browser.new_context(base_url=origin, viewport={"width": 1024, "height": 768})
+            page = await desk.new_page()
+            await sign_in(page, "counselor1")
+            await shoot(page, "counselor-caseload", "/caseload", "Caseload")
+            await shoot(page, "counselor-alerts", "/alerts", "Alerts")
+            await browser.close()
 
 
 if __name__ == "__main__":

@@ -147,9 +147,11 @@ def main() -> None:
     raw["var_dir"] = Path(raw["var_dir"])
     if raw.get("crisis_resources_file"):
         raw["crisis_resources_file"] = Path(raw["crisis_resources_file"])
+    static_dir = raw.pop("static_dir", None)  # not a setting: tests serve a changed PWA copy
     settings = Settings(**raw)
     configure_logging("INFO")
-    app = create_app(settings, generate_schemas=True)
+    app = create_app(settings, generate_schemas=True,
+                     static_dir=Path(static_dir) if static_dir else None)
     uvicorn.run(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
 
 

@@ -63,8 +63,9 @@ def api_routes() -> list[BaseRoute]:
     return routes
 
 
-def create_app(settings: Settings, *, generate_schemas: bool = False) -> Starlette:
-    """Build the app; ``generate_schemas`` is for tests only (production uses migrations)."""
+def create_app(settings: Settings, *, generate_schemas: bool = False,
+               static_dir: Path | None = None) -> Starlette:
+    """Build the app; ``generate_schemas`` and ``static_dir`` are for tests only."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -89,8 +90,9 @@ def create_app(settings: Settings, *, generate_schemas: bool = False) -> Starlet
         *health.routes,
         Mount("/api/v1", routes=api_routes()),
     ]
-    if STATIC_DIR.is_dir():
-        routes.append(Mount("/", app=StaticFiles(directory=STATIC_DIR, html=True), name="pwa"))
+    pwa = static_dir or STATIC_DIR
+    if pwa.is_dir():
+        routes.append(Mount("/", app=StaticFiles(directory=pwa, html=True), name="pwa"))
     app = Starlette(
         debug=False,
         routes=routes,

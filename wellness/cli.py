@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from wellness.config import SETTINGS_DOC, Settings, deploy_problems
+from wellness.config import SETTINGS_DOC, Settings, SettingsError, deploy_problems
 
 
 def _settings() -> Settings:
@@ -207,7 +207,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+    except SettingsError as error:
+        print(f"wellness: {error}", file=sys.stderr)
+        return 1
     return result
 
 

@@ -19,6 +19,23 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+class SettingsError(ValueError):
+    """A setting's value is unusable; the message names the variable."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}.") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, not {value}.")
+    return value
+
+
 @dataclass(frozen=True)
 class RoleTimeouts:
     idle_seconds: int
@@ -93,7 +110,7 @@ class Settings:
             database_url=database_url,
             origin=get("WELLNESS_ORIGIN", DEFAULT_ORIGIN).rstrip("/"),
             debug=_bool(get("WELLNESS_DEBUG", "false")),
-            workers=int(get("WELLNESS_WORKERS", "1")),
+            workers=_int(env, "WELLNESS_WORKERS", 1, minimum=1),
             secret_key=secret_key,
             data_key=data_key,
             vapid_private_key=vapid_key,
@@ -102,18 +119,23 @@ class Settings:
             scheduler_enabled=_bool(get("WELLNESS_SCHEDULER", "true")),
             require_counselor_totp=_bool(get("WELLNESS_REQUIRE_COUNSELOR_TOTP", "false")),
             client_timeouts=RoleTimeouts(
-                int(get("WELLNESS_CLIENT_IDLE_SECONDS", str(14 * 86400))),
-                int(get("WELLNESS_CLIENT_ABSOLUTE_SECONDS", str(90 * 86400))),
+                _int(env, "WELLNESS_CLIENT_IDLE_SECONDS", 14 * 86400, minimum=1),
+                _int(env, "WELLNESS_CLIENT_ABSOLUTE_SECONDS", 90 * 86400, minimum=1),
             ),
             staff_timeouts=RoleTimeouts(
-                int(get("WELLNESS_STAFF_IDLE_SECONDS", str(30 * 60))),
-                int(get("WELLNESS_STAFF_ABSOLUTE_SECONDS", str(12 * 3600))),
+                _int(env, "WELLNESS_STAFF_IDLE_SECONDS", 30 * 60, minimum=1),
+                _int(env, "WELLNESS_STAFF_ABSOLUTE_SECONDS", 12 * 3600, minimum=1),
             ),
-            craving_alert_threshold=int(get("WELLNESS_CRAVING_ALERT_THRESHOLD", "8")),
-            no_checkin_alert_days=int(get("WELLNESS_NO_CHECKIN_ALERT_DAYS", "3")),
-            alert_renotify_minutes=int(get("WELLNESS_ALERT_RENOTIFY_MINUTES", "60")),
+            craving_alert_threshold=_int(env, "WELLNESS_CRAVING_ALERT_THRESHOLD", 8),
+            no_checkin_alert_days=_int(env, "WELLNESS_NO_CHECKIN_ALERT_DAYS", 3, minimum=1),
+            alert_renotify_minutes=_int(env, "WELLNESS_ALERT_RENOTIFY_MINUTES", 60, minimum=1),
             crisis_resources_file=Path(crisis) if crisis else None,
             push_allow_private=_bool(get("WELLNESS_PUSH_ALLOW_PRIVATE", "false")),
+            push_concurrency=_int(env, "WELLNESS_PUSH_CONCURRENCY", 64, minimum=1),
+            planner_interval_seconds=_int(env, "WELLNESS_PLANNER_INTERVAL_SECONDS", 30,
+                                          minimum=1),
+            dispatcher_interval_seconds=_int(env, "WELLNESS_DISPATCHER_INTERVAL_SECONDS", 5,
+                                             minimum=1),
             log_level=get("WELLNESS_LOG_LEVEL", "INFO").upper(),
         )
 
@@ -139,6 +161,9 @@ SETTINGS_DOC: dict[str, str] = {
     "WELLNESS_ALERT_RENOTIFY_MINUTES": "Minutes before an unacknowledged alert is raised again.",
     "WELLNESS_CRISIS_RESOURCES_FILE": "JSON file that replaces the built-in crisis resources.",
     "WELLNESS_PUSH_ALLOW_PRIVATE": "Allow push endpoints on private addresses (tests only).",
+    "WELLNESS_PUSH_CONCURRENCY": "Most pushes one process sends at once (default 64).",
+    "WELLNESS_PLANNER_INTERVAL_SECONDS": "Seconds between nudge planner ticks (default 30).",
+    "WELLNESS_DISPATCHER_INTERVAL_SECONDS": "Seconds between nudge dispatcher ticks (default 5).",
     "WELLNESS_LOG_LEVEL": "Logging level (default INFO).",
 }
 

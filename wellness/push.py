@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid02
 
 from wellness.crypto import b64url_decode
+from wellness.http import NonPublicAddress
 
 log = logging.getLogger("wellness.push")
 
@@ -166,6 +167,8 @@ class PushSender:
                                                   timeout=self._timeout)
             except httpx.TimeoutException:
                 return PushResult(Outcome.RETRY, None, None, "timeout")
+            except NonPublicAddress:
+                return PushResult(Outcome.FAILED, None, None, "not a public address")
             except httpx.HTTPError as exc:
                 return PushResult(Outcome.RETRY, None, None, type(exc).__name__[:40])
         return self._result(origin, response)

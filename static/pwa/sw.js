@@ -2,7 +2,7 @@
 import { kvGet } from './js/idb.js';
 import { flush } from './js/outbox.js';
 
-const VERSION = 'v1-1c77615683';
+const VERSION = 'v1-4154185036';
 const PREFIX = 'wellness-';
 const SHELL = `${PREFIX}shell-${VERSION}`;
 const CONTENT = `${PREFIX}content-${VERSION}`;

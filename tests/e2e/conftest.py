@@ -1,27 +1,26 @@
-"""End-to-end fixtures: a real uvicorn server in a subprocess and Debian Chromium via Playwright.
+"""End-to-end fixtures: the real app over HTTP (tests/live.py) and Debian Chromium via Playwright.
 
-Playwright's async API runs inside pytest-asyncio tests (the sync plugin would break later
-asyncio tests). Never `playwright install`: the system Chromium is used.
+The server runs on SQLite, or on a fresh PostgreSQL database in the PostgreSQL run. Playwright's
+async API runs inside pytest-asyncio tests (the sync plugin would break later asyncio tests).
+Never `playwright install`: the system Chromium is used.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
-import select
-import socket
-import subprocess
-import sys
-import time
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+
+from tests.live import LiveServer, _in_thread, live_server
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
@@ -30,6 +29,7 @@ PASSWORD = "correct horse battery staple"
 ROOT = Path(__file__).resolve().parents[2]
 PHONE = {"width": 390, "height": 844}
 
+Server = LiveServer
 playwright_api = pytest.importorskip("playwright.async_api")
 
 
@@ -41,54 +41,40 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(skip)
 
 
-@dataclass
-class Server:
-    url: str
-    db: Path
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(tmp: Path, users: list[str]) -> tuple[subprocess.Popen[str], Server]:
-    port = _free_port()
-    db = tmp / "e2e.sqlite3"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.e2e.serve", str(port), str(db), *users],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    deadline = time.monotonic() + 30
-    assert proc.stdout is not None
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([proc.stdout], [], [], max(0.0, deadline - time.monotonic()))
-        if not ready:
-            break
-        line = proc.stdout.readline()
-        if line.strip() == "READY":
-            return proc, Server(f"http://127.0.0.1:{port}", db)
-        if proc.poll() is not None:
-            break
-    proc.kill()
-    proc.wait()
-    proc.stdout.close()
-    raise RuntimeError("the e2e server did not start")
+@contextlib.contextmanager
+def serve(tmp_path: Path, **overrides: Any) -> Iterator[Server]:
+    """A live server with one counselor account, created through the `wellness` command."""
+    with live_server(tmp_path, **overrides) as server:
+        made = server.wellness("user", "create", "counselor1", "--role", "counselor",
+                               "--display-name", "Counselor1", WELLNESS_NEW_USER_PASSWORD=PASSWORD)
+        assert made.returncode == 0, made.stderr
+        yield server
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
-    proc, srv = start_server(tmp_path, [f"counselor1:{PASSWORD}:counselor"])
-    yield srv
-    proc.terminate()
+    with serve(tmp_path) as srv:
+        yield srv
+
+
+async def _pg_rows(url: str, sql: str) -> list[tuple[Any, ...]]:
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    if proc.stdout:
-        proc.stdout.close()
+        return [tuple(r) for r in await conn.fetch(sql)]
+    finally:
+        await conn.close()
+
+
+def rows(server: Server, sql: str) -> list[tuple[Any, ...]]:
+    """Rows from the server's own database, SQLite or PostgreSQL (booleans compare as 0/1)."""
+    url = server.database_url
+    if url.startswith("sqlite://"):
+        with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite://"))) as db:
+            return db.execute(sql).fetchall()
+    result: list[tuple[Any, ...]] = _in_thread(_pg_rows, url, sql)
+    return result
 
 
 @pytest.fixture
@@ -101,9 +87,13 @@ async def browser() -> AsyncIterator[Any]:
 
 @pytest.fixture
 async def context(browser: Any, server: Server) -> AsyncIterator[Any]:
-    ctx = await browser.new_context(base_url=server.url, viewport=PHONE, service_workers="allow")
+    ctx = await phone(browser, server)
     yield ctx
     await ctx.close()
+
+
+async def phone(browser: Any, server: Server) -> Any:
+    return await browser.new_context(base_url=server.url, viewport=PHONE, service_workers="allow")
 
 
 async def register(page: Any, username: str, name: str = "Sam") -> None:
@@ -121,6 +111,15 @@ async def sign_in(page: Any, username: str) -> None:
     await page.get_by_label("Username").fill(username)
     await page.get_by_label("Password").fill(PASSWORD)
     await page.get_by_role("button", name="Sign in").click()
+
+
+async def check_in(page: Any, mood: str, craving: str) -> None:
+    await page.get_by_role("link", name="Check in", exact=True).first.click()
+    await page.get_by_role("heading", name="Check in").wait_for()
+    await page.get_by_label(mood).check(force=True)
+    await page.get_by_role("group", name="Cravings").get_by_label(craving, exact=True).check(force=True)
+    await page.get_by_role("button", name="Save check-in").click()
+    await page.get_by_text("Saved").first.wait_for()
 
 
 async def service_worker_ready(page: Any) -> None:

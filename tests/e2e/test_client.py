@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Server, register, service_worker_ready
+from tests.e2e.conftest import Server, check_in, register, rows, service_worker_ready
 
 pytestmark = pytest.mark.e2e
-
-
-def rows(server: Server, sql: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(server.db) as db:
-        return db.execute(sql).fetchall()
-
-
-async def check_in(page: Any, mood: str, craving: str) -> None:
-    await page.get_by_role("link", name="Check in", exact=True).first.click()
-    await page.get_by_role("heading", name="Check in").wait_for()
-    await page.get_by_label(mood).check(force=True)
-    await page.get_by_role("group", name="Cravings").get_by_label(craving, exact=True).check(force=True)
-    await page.get_by_role("button", name="Save check-in").click()
-    await page.get_by_text("Saved").first.wait_for()
 
 
 async def test_register_check_in_and_meditate_to_the_end(context: Any, server: Server) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Server, register, sign_in
+from tests.e2e.conftest import Server, register, rows, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -53,6 +53,16 @@ async def test_assigned_routine_shows_on_the_clients_today(browser: Any, context
     await client.get_by_text("Sent.").wait_for()
     await counselor.get_by_role("link", name="Alerts").click()
     await counselor.get_by_text("asked for help").wait_for()
+    notice = await counselor.get_by_test_id("alerts-notice").inner_text()
+    listed = await counselor.evaluate(
+        "async () => (await (await fetch('/api/v1/alerts')).json()).notice")
+    assert notice == listed and "not monitored around the clock" in notice
     await counselor.get_by_role("button", name="Acknowledge").click()
     await counselor.get_by_text("acknowledged").wait_for()
+
+    # Resolving takes it off the open list, and the server records it.
+    await counselor.get_by_role("button", name="Resolve").click()
+    await counselor.get_by_text("No open alerts.").wait_for()
+    assert await counselor.get_by_text("asked for help").count() == 0
+    assert rows(server, "SELECT state FROM alerts") == [("resolved",)]
     await desk.close()

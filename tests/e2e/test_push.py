@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Server, fake_push_script, register, service_worker_ready
+from tests.e2e.conftest import Server, fake_push_script, register, rows, service_worker_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -44,13 +43,11 @@ async def test_opt_in_then_a_push_shows_a_notification(context: Any, server: Ser
     await page.get_by_role("group", name="Daily check-in: which days").get_by_label("Sun").uncheck(force=True)
     await page.get_by_role("button", name="Save reminders").click()
     await page.get_by_text("Reminders saved.").wait_for()
-    with sqlite3.connect(server.db) as db:
-        assert db.execute("SELECT kind, local_time, enabled FROM reminders").fetchall() == [
-            ("checkin", "20:30", 1)]
+    assert rows(server, "SELECT kind, local_time, enabled FROM reminders") == [
+        ("checkin", "20:30", 1)]
     await page.get_by_role("button", name="Turn on notifications").click()
     await page.get_by_text("Notifications are on for this phone").wait_for()
-    with sqlite3.connect(server.db) as db:
-        assert db.execute("SELECT endpoint FROM push_subscriptions").fetchall() == [(ENDPOINT,)]
+    assert rows(server, "SELECT endpoint FROM push_subscriptions") == [(ENDPOINT,)]
 
     cdp = await context.new_cdp_session(page)
     payload = {"title": "A moment for you", "body": "Your daily pause is ready.",

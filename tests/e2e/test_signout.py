@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Server, fake_push_script, register, service_worker_ready
+from tests.e2e.conftest import Server, fake_push_script, register, rows, service_worker_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -60,8 +59,7 @@ async def test_sign_out_clears_data_caches_and_push(context: Any, server: Server
     assert not any(name.startswith("wellness-api-") for name in after["caches"])
     assert set(after["api"]) <= PUBLIC_CONTENT
     assert sum(after["stores"].values()) == 0, after["stores"]
-    with sqlite3.connect(server.db) as db:
-        assert db.execute("SELECT count(*) FROM push_subscriptions").fetchone() == (0,)
+    assert rows(server, "SELECT count(*) FROM push_subscriptions") == [(0,)]
     status = await page.evaluate("async () => (await fetch('/api/v1/me')).status")
     assert status == 401
 

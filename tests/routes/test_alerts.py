@@ -35,6 +35,7 @@ async def test_help_now_alerts_each_counselor_sharing_safety_alerts_at_once(
     notice = r.json()["notice"]
     assert "not monitored around the clock" in notice and "988" in notice
     assert "911" in notice
+    assert "tel:" not in notice and "call 988" in notice
     [alert] = r.json()["alerts"]
     assert (alert["rule"], alert["severity"], alert["state"]) == ("help_now", "high", "open")
     assert alert["client"]["display_name"] == "Sky"

@@ -7,11 +7,15 @@ import zipfile
 from datetime import UTC, datetime, timedelta
 
 import httpx
+from starlette.applications import Starlette
 from tortoise import Tortoise
 
 from tests.conftest import PASSWORD, SignedIn
+from tests.fakes.push_service import FakePushService
+from tests.linking import link
 from wellness.crypto import keyed_hash
 from wellness.models.accounts import AccountTombstone, Session, User
+from wellness.services import nudges
 
 
 async def fill(c: httpx.AsyncClient) -> None:
@@ -56,7 +60,9 @@ async def test_export_holds_everything_with_notes_decrypted(signed_in: SignedIn)
     assert "attachment" in r.headers["content-disposition"]
     body = r.json()
     stored = await referencing_counts(c.user["id"])  # type: ignore[attr-defined]
-    assert {t: n for t, n in body["counts"].items() if t != "users"} == stored
+    by_key = {t: n for t, n in body["counts"].items()
+              if t not in {"users", "access_history", "routine_items"}}  # rows found by name
+    assert by_key == stored
     for table, rows in body["tables"].items():
         assert len(rows) == body["counts"][table]
     assert body["counts"]["checkins"] == 3 and body["counts"]["practice_sessions"] == 3
@@ -111,3 +117,58 @@ async def test_delete_me_erases_every_row_and_keeps_a_tombstone(signed_in: Signe
     others = await referencing_counts(other.user["id"])  # type: ignore[attr-defined]
     assert others["checkins"] == 3 and others["sessions"] == 1
     assert (await other.get("/api/v1/today")).status_code == 200
+
+
+async def test_export_holds_reminders_nudges_links_routines_alerts_and_access_history(
+        app: Starlette, signed_in: SignedIn) -> None:
+    counselor = await signed_in("counselor")
+    client = await signed_in("client")
+    await link(counselor, client)
+    template = await counselor.post("/api/v1/routines", json={"name": "Mornings", "items": [
+        {"kind": "checkin", "days_of_week": [1, 2, 3, 4, 5, 6, 7], "local_time": "08:00"}]})
+    cid = client.user["id"]  # type: ignore[attr-defined]
+    r = await counselor.post(f"/api/v1/clients/{cid}/routines",
+                             json={"template_id": template.json()["id"]})
+    assert r.status_code == 201
+    await client.put("/api/v1/reminders", json={"reminders": [
+        {"kind": "meditation", "local_time": "19:00"}]})
+    sub = FakePushService().subscription().as_json()
+    assert (await client.post("/api/v1/push/subscriptions", json=sub)).status_code == 201
+    await nudges.plan_due_reminders(app.state.catalog, datetime.now(UTC) + timedelta(days=2))
+    assert (await client.post("/api/v1/help-now")).status_code in (200, 201)
+    alert = (await counselor.get("/api/v1/alerts")).json()["alerts"][0]
+    r = await counselor.post(f"/api/v1/alerts/{alert['id']}/acknowledge",
+                             json={"note": "Called back, safe at home"})
+    assert r.status_code == 200
+    assert (await counselor.get(f"/api/v1/clients/{cid}/summary")).status_code == 200
+
+    r = await client.get("/api/v1/me/export")
+    body, text = r.json(), r.text
+    counts = body["counts"]
+    for table in ("reminders", "nudges", "push_subscriptions", "links", "routines",
+                  "routine_items", "alerts", "access_history"):
+        assert counts[table] >= 1, table
+    assert counts["reminders"] == 2 and counts["nudges"] >= 2
+    assert body["tables"]["alerts"][0]["note"] == "Called back, safe at home"
+    assert {row["subject_id"] for row in body["tables"]["access_history"]} == {cid}
+    assert {"summary", "alerts"} <= {row["resource"] for row in body["tables"]["access_history"]}
+    assert body["tables"]["routine_items"][0]["local_time"] == "08:00"
+    for secret in (sub["endpoint"], sub["keys"]["p256dh"], sub["keys"]["auth"], "note_sealed",
+                   "prev_hash"):
+        assert secret not in text
+    archive = zipfile.ZipFile(io.BytesIO(
+        (await client.get("/api/v1/me/export", params={"format": "csv"})).content))
+    for table in ("reminders", "nudges", "push_subscriptions", "links", "routines",
+                  "routine_items", "alerts", "access_history"):
+        rows = list(csv.DictReader(io.StringIO(archive.read(f"{table}.csv").decode())))
+        assert len(rows) == counts[table], table
+    alerts_csv = archive.read("alerts.csv").decode()
+    assert "Called back, safe at home" in alerts_csv
+
+    mine = (await counselor.get("/api/v1/me/export")).json()
+    assert mine["counts"]["links"] == 1 and mine["counts"]["invites"] == 1
+    assert {row["is_template"] for row in mine["tables"]["routines"]} == {True, False}
+    assert mine["counts"]["routine_items"] == 2
+    assert mine["tables"]["alerts"][0]["note"] == "Called back, safe at home"
+    assert {row["actor_id"] for row in mine["tables"]["access_history"]} == {
+        counselor.user["id"]}  # type: ignore[attr-defined]

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from starlette.applications import Starlette
@@ -10,6 +11,8 @@ from tests.conftest import SignedIn
 from tests.linking import link
 from wellness.models.accounts import User
 from wellness.models.checkins import CheckIn
+from wellness.models.nudges import Nudge, Reminder
+from wellness.services import nudges
 
 DAILY = [1, 2, 3, 4, 5, 6, 7]
 
@@ -167,3 +170,90 @@ async def test_adherence_over_7_and_30_days(app: Starlette, signed_in: SignedIn)
     assert daily["adherence_30d"] == round(7 / 29, 2)
     assert weekly["adherence_7d"] == round(5 / 6, 2)
     assert routine["adherence_7d"] == round(10 / 12, 2)
+
+
+def first_local_fire(at: time, weekdays: set[int], tz: ZoneInfo, after: datetime) -> datetime:
+    day = after.astimezone(tz).date()
+    while True:
+        fire = datetime.combine(day, at, tz)
+        if day.weekday() in weekdays and fire > after:
+            return fire
+        day += timedelta(days=1)
+
+
+async def test_timed_items_of_an_assigned_routine_become_reminders_the_planner_sends(
+        app: Starlette, signed_in: SignedIn) -> None:
+    counselor = await signed_in("counselor")
+    client = await signed_in("client", timezone="America/Chicago")
+    await link(counselor, client)
+    template = await make(counselor, "Evenings", [
+        {"kind": "checkin", "days_of_week": [1, 3, 5], "local_time": "07:30"},
+        {"kind": "custom", "text": "Call my sponsor", "times_per_week": 3, "local_time": "19:00"},
+        item("meditation", target="box-breathing"),
+    ])
+    before = datetime.now(UTC)
+    assert (await counselor.get("/api/v1/reminders")).status_code == 403
+    r = await counselor.post(f"/api/v1/clients/{client.user['id']}/routines",
+                             json={"template_id": template["id"]})
+    assert r.status_code == 201, r.text
+    items = {i["kind"]: i["id"] for i in r.json()["items"]}
+
+    shown = (await client.get("/api/v1/reminders")).json()["reminders"]
+    by_item = {x["routine_item_id"]: x for x in shown}
+    assert set(by_item) == {items["checkin"], items["custom"]}
+    checkin, custom = by_item[items["checkin"]], by_item[items["custom"]]
+    assert checkin["kind"] == custom["kind"] == "routine"
+    assert checkin["days_of_week"] == [0, 2, 4]  # ISO Mon/Wed/Fri as reminder weekdays
+    assert custom["days_of_week"] == [0, 1, 2, 3, 4, 5, 6] and custom["label"] is None
+    tz = ZoneInfo("America/Chicago")
+    fire = datetime.fromisoformat(checkin["next_fire_at"])
+    assert fire == first_local_fire(time(7, 30), {0, 2, 4}, tz, before)
+    assert fire.astimezone(tz).strftime("%H:%M") == "07:30"
+
+    catalog = app.state.catalog
+    await nudges.plan_due_reminders(catalog, fire - timedelta(minutes=1))
+    assert not await Nudge.exists(reminder_id=checkin["id"])
+    assert await nudges.plan_due_reminders(catalog, fire) >= 1
+    nudge = await Nudge.get(reminder_id=checkin["id"]).prefetch_related("user")
+    assert nudge.kind == "routine" and nudge.due_at == fire
+    assert (nudge.title, nudge.body) in {(c.title, c.body) for c in catalog.nudge_copy["routine"]}
+    custom_fire = datetime.fromisoformat(custom["next_fire_at"])
+    await nudges.plan_due_reminders(catalog, custom_fire)
+    spoken = await Nudge.get(reminder_id=custom["id"]).prefetch_related("user")
+    assert b"sponsor" not in nudges.payload(spoken, "topic")
+    inbox = (await client.get("/api/v1/nudges")).json()
+    assert "sponsor" not in str(inbox) and any(n["kind"] == "routine" for n in inbox["nudges"])
+
+
+async def test_a_clients_own_timed_routine_reminds_them_from_its_start_date(
+        signed_in: SignedIn) -> None:
+    counselor = await signed_in("counselor", timezone="Europe/Madrid")
+    await make(counselor, "Template only", [item("checkin", local_time="09:00")])
+    assert await Reminder.filter(kind="routine").count() == 0  # a template reminds no one
+    client = await signed_in("client", timezone="Asia/Tokyo")
+    start = today() + timedelta(days=10)
+    routine = await make(client, "Mine", [
+        item("checkin", local_time="21:15", start_date=start.isoformat()), item("checkin")])
+    shown = (await client.get("/api/v1/reminders")).json()["reminders"]
+    assert [x["routine_item_id"] for x in shown] == [routine["items"][0]["id"]]
+    fire = datetime.fromisoformat(shown[0]["next_fire_at"]).astimezone(ZoneInfo("Asia/Tokyo"))
+    assert fire.date() == start and fire.strftime("%H:%M") == "21:15"
+
+
+async def test_a_routine_reminder_stops_after_its_items_last_day(app: Starlette,
+                                                                  signed_in: SignedIn) -> None:
+    client = await signed_in("client")
+    day = today() + timedelta(days=2)
+    routine = await make(client, "Short", [item("custom", text="Stretch", local_time="09:00",
+                                                start_date=day.isoformat(),
+                                                end_date=day.isoformat())])
+    item_id = routine["items"][0]["id"]
+    fire = datetime.combine(day, time(9, 0), UTC)
+    assert (await client.get("/api/v1/reminders")).json()["reminders"][0]["next_fire_at"] == (
+        fire.isoformat())
+    await nudges.plan_due_reminders(app.state.catalog, fire)
+    assert await Nudge.filter(user_id=client.user["id"]).count() == 1  # type: ignore[attr-defined]
+    await nudges.plan_due_reminders(app.state.catalog, fire + timedelta(days=1))
+    assert await Nudge.filter(user_id=client.user["id"]).count() == 1  # type: ignore[attr-defined]
+    assert (await client.get("/api/v1/reminders")).json()["reminders"] == []
+    assert not await Reminder.exists(routine_item_id=item_id)

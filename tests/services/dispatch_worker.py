@@ -24,7 +24,7 @@ from wellness.services import nudges
 
 
 async def main(database_url: str, now: datetime, name: str) -> None:
-    settings = Settings(database_url=database_url)
+    settings = Settings(database_url=database_url, push_allow_private=True)  # a local fake
     await Tortoise.init(config=tortoise_config(settings))
     try:
         async with make_http_client(settings) as http:

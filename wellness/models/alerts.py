@@ -54,6 +54,11 @@ class Alert(Model):
     acknowledged_at = fields.DatetimeField(null=True)
     resolved_at = fields.DatetimeField(null=True)
 
+    @staticmethod
+    def export_sealed_context(row: dict[str, Any], field: str) -> str:
+        """How export opens ``note_sealed``: the context services.alerts seals it with."""
+        return f"alert:{row['id']}:{field.removesuffix('_sealed')}"
+
     class Meta:
         table = "alerts"
         indexes = (("counselor_id", "state"), ("state", "last_notified_at"))

@@ -68,7 +68,7 @@ def notice(catalog: Catalog | None) -> str:
     if catalog is None:
         return FALLBACK_NOTICE
     numbers = "; ".join(
-        f"{c.name}: {c.actions[0].value}" for c in catalog.crisis.contacts if c.actions
+        f"{c.name} ({c.actions[0].label.lower()})" for c in catalog.crisis.contacts if c.actions
     )
     return ("Alerts are not monitored around the clock, and this app is not an emergency "
             f"service. If someone may be in danger now, do not wait for a reply: {numbers}.")

@@ -5,6 +5,10 @@ included, so tables added later are exported and checked without changes here. A
 ``*_sealed`` columns tells export how to open them with a static method
 ``export_sealed_context(row, field) -> str`` (the AES-GCM associated data); without it the
 sealed column is left out rather than guessed.
+
+Two kinds of rows are about the user without such a key, and are added by name: the access
+history (audit rows hold ids as strings so they outlive accounts) and the items of the user's
+routines.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from tortoise.transactions import in_transaction
 from wellness.config import Settings
 from wellness.crypto import Cipher, keyed_hash
 from wellness.models.accounts import AccountTombstone, User
+from wellness.models.audit import AuditEntry
+from wellness.models.routines import RoutineItem
 from wellness.services.accounts import require_password
 
 SECRET_NAMES = frozenset({"password_hash", "token_hash", "code_hash", "totp_secret_sealed",
@@ -127,12 +133,31 @@ async def export_user(settings: Settings, user: User) -> dict[str, Any]:
         rows = await table.model.filter(table.query(user.id)).order_by(
             table.model._meta.pk_attr).values()
         tables[table.table] = [_clean_row(table.model, row, cipher) for row in rows]
+    tables.update(await _linked_rows(user, [row["id"] for row in tables.get("routines", [])]))
     return {
         "format": "wellness-export/1",
         "exported_at": datetime.now(UTC).isoformat(),
         "user_id": str(user.id),
         "counts": {name: len(rows) for name, rows in tables.items()},
         "tables": tables,
+    }
+
+
+ACCESS_FIELDS = ("id", "actor_id", "actor_role", "subject_id", "resource", "scopes", "action",
+                 "outcome", "created_at")
+
+
+async def _linked_rows(user: User, routine_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Access history, as subject or as the one who looked, and the items of the routines."""
+    uid = str(user.id)
+    access = await AuditEntry.filter(Q(subject_id=uid) | Q(actor_id=uid)).order_by(
+        "id").values(*ACCESS_FIELDS)
+    items = await RoutineItem.filter(routine_id__in=routine_ids).order_by(
+        "routine_id", "position").values() if routine_ids else []
+    return {
+        "access_history": [{k: json_safe(v) for k, v in row.items()} for row in access],
+        str(RoutineItem._meta.db_table): [{k: json_safe(v) for k, v in row.items()}
+                                          for row in items],
     }
 
 

@@ -37,6 +37,7 @@ from wellness.models.nudges import (
     Reminder,
     ReminderKind,
 )
+from wellness.models.routines import RoutineItem
 from wellness.push import Outcome, PushResult, PushSender
 from wellness.services.alerts import claim_alert_pushes
 from wellness.services.reminders import fire_instant, in_quiet_hours, local_minutes, schedule
@@ -117,14 +118,21 @@ async def plan_due_reminders(catalog: Catalog, now: datetime, limit: int = 1000)
                  .order_by("next_fire_at").limit(limit))
     if not due:
         return 0
+    ends = await _routine_item_ends(due)
     rows: list[Nudge] = []
     advances: list[tuple[Reminder, datetime, dict[str, Any]]] = []
+    finished: list[int] = []
     for reminder in due:
         user: User = reminder.user
         tz = ZoneInfo(user.timezone)
         fire = reminder.next_fire_at
         assert fire is not None  # the filter chose due rows
         local_date = fire.astimezone(tz).date()
+        if reminder.routine_item_id is not None:
+            end = ends.get(reminder.routine_item_id, date.min)  # min: the item is gone
+            if end is not None and local_date > end:
+                finished.append(reminder.id)
+                continue
         changes: dict[str, Any] = {"last_local_date": local_date}
         if reminder.consecutive_ignored and await _did_the_thing(reminder, tz):
             reminder.consecutive_ignored, reminder.eased = 0, False
@@ -157,7 +165,18 @@ async def plan_due_reminders(catalog: Catalog, now: datetime, limit: int = 1000)
         for reminder, fire, changes in advances:
             # Conditional, so a second planner that read the same rows changes nothing.
             await Reminder.filter(id=reminder.id, next_fire_at=fire).update(**changes)
-    return len(advances)
+        if finished:
+            await Reminder.filter(id__in=finished).delete()
+    return len(advances) + len(finished)
+
+
+async def _routine_item_ends(due: Sequence[Reminder]) -> dict[str, date | None]:
+    """The last day of each due reminder's routine item (None: open-ended); gone ones absent."""
+    ids = {r.routine_item_id for r in due if r.routine_item_id is not None}
+    if not ids:
+        return {}
+    found = await RoutineItem.filter(id__in=list(ids)).values_list("id", "end_date")
+    return {str(item_id): end for item_id, end in found}
 
 
 async def plan_alert_nudges(catalog: Catalog, now: datetime, window: timedelta,

@@ -23,6 +23,7 @@ from wellness.models.accounts import Role, User
 from wellness.models.checkins import CheckIn, PracticeSession, ScreenerResult
 from wellness.models.links import Link
 from wellness.models.routines import ItemKind, Routine, RoutineItem, RoutineMark
+from wellness.services.reminders import EVERY_DAY, fire_instant, set_routine_reminder
 from wellness.services.sessions import now
 from wellness.validation import Strict
 
@@ -66,6 +67,39 @@ def local_today(user: User, at: datetime | None = None) -> date:
     return (at or now()).astimezone(ZoneInfo(user.timezone)).date()
 
 
+def reminder_days(item: RoutineItem) -> list[int]:
+    """Reminder weekdays (0 = Monday) for an item's ISO weekdays (1 = Monday).
+
+    An item done N times a week stays due every day until the week's N are done, so its
+    reminder comes every day.
+    """
+    if not item.days_of_week:
+        return list(EVERY_DAY)
+    return sorted({d - 1 for d in item.days_of_week})
+
+
+async def remind_timed_items(client: User, items: Sequence[RoutineItem]) -> None:
+    """A reminder for each item with a local time, from its first day on.
+
+    The reminder carries no label: its lock-screen words are the catalogue's discreet routine
+    copy, never a custom activity's text.
+    """
+    tz = ZoneInfo(client.timezone)
+    current = now()
+    today = current.astimezone(tz).date()
+    for item in items:
+        if item.local_time is None or (item.end_date is not None and item.end_date < today):
+            continue
+        after = current
+        try:
+            if item.start_date > today:
+                after = fire_instant(item.start_date, time(0), tz) - timedelta(microseconds=1)
+            await set_routine_reminder(client.id, str(item.id), item.local_time,
+                                       reminder_days(item), now=after)
+        except OverflowError:
+            continue  # a start near the end of the calendar: nothing to remind of
+
+
 def check_targets(data: RoutineInput, catalog: Catalog | None) -> None:
     if catalog is None:
         return
@@ -97,7 +131,10 @@ async def create_routine(user: User, data: RoutineInput, catalog: Catalog | None
                         start_date=item.start_date or start, end_date=item.end_date)
             for i, item in enumerate(data.items)
         ])
-    return await Routine.get(id=routine.id).prefetch_related("items")
+        routine = await Routine.get(id=routine.id).prefetch_related("items")
+        if not is_template:
+            await remind_timed_items(user, list(routine.items))
+    return routine
 
 
 async def owned_routines(user: User) -> list[Routine]:
@@ -129,7 +166,9 @@ async def assign_template(counselor: User, client_id: uuid.UUID, template_id: uu
                         else first + (item.end_date - item.start_date))
             for item in template.items
         ])
-    return await Routine.get(id=copy.id).prefetch_related("items")
+        copy = await Routine.get(id=copy.id).prefetch_related("items")
+        await remind_timed_items(link.client, list(copy.items))
+    return copy
 
 
 async def mark_done(user: User, item_id: uuid.UUID, day: date | None) -> None:

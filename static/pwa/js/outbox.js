@@ -29,6 +29,11 @@ export async function enqueue(type, data, label) {
 export const waiting = () => getAll('outbox');
 export const synced = async () => (await getAll('synced')).reverse();
 
+// How the server answered one operation, once it has (null while it waits in the outbox).
+export async function answerFor(opId) {
+  return (await getAll('synced')).find((op) => op.op_id === opId) || null;
+}
+
 export async function discard(seq) {
   await del('outbox', seq);
   announce();
@@ -52,10 +57,11 @@ async function send(batch) {
   });
   if (!response.ok) return { status: response.status };
   const body = await response.json();
-  return { status: response.status, results: body.results || body.ops || (Array.isArray(body) ? body : []) };
+  return { status: response.status, crisis: body.crisis || null,
+    results: body.results || body.ops || (Array.isArray(body) ? body : []) };
 }
 
-async function settle(batch, results) {
+async function settle(batch, results, crisis) {
   const byId = new Map(results.map((r) => [String(r.op_id), r]));
   let count = 0;
   const history = await getAll('synced');
@@ -64,7 +70,9 @@ async function settle(batch, results) {
     if (!result) continue;
     if (DONE.has(result.status)) {
       await del('outbox', op.seq);
-      await put('synced', { op_id: op.op_id, label: op.label, status: result.status, at: new Date().toISOString() });
+      // The server's own safety answer (its threshold, its resources), for the screen that asked.
+      const help = result.safety && crisis ? { crisis } : {};
+      await put('synced', { op_id: op.op_id, label: op.label, status: result.status, at: new Date().toISOString(), ...help });
       count += 1;
     } else {
       await put('outbox', { ...op, rejected: result.problem || result });
@@ -88,7 +96,7 @@ async function flushNow() {
       return { sent, offline: true };
     }
     if (!answer.results) return { sent, status: answer.status };
-    sent += await settle(batch, answer.results);
+    sent += await settle(batch, answer.results, answer.crisis);
   }
   if (sent) announce();
   return { sent };

@@ -1,10 +1,14 @@
 // The daily check-in: under 30 seconds, every question optional, saved on the phone first.
 import { add, field, h, localDate, nextId, replace, status } from '../dom.js';
+import { crisis } from '../content.js';
+import { helpPanel } from '../help-panel.js';
 import { kvGet, kvSet } from '../idb.js';
-import { enqueue } from '../outbox.js';
+import { answerFor, enqueue } from '../outbox.js';
 
 const TRIGGERS = ['stress', 'people', 'places', 'boredom', 'loneliness', 'pain', 'conflict', 'money', 'tiredness', 'celebration'];
 const MOOD = ['Very low', 'Low', 'Okay', 'Good', 'Very good'];
+// Used only while the server cannot answer; online, its configured threshold decides.
+const OFFLINE_CRAVING_THRESHOLD = 8;
 
 // Numbers keep their number next to the word; yes/no style answers show only the word.
 const label = (value, word, sep) => (!word ? String(value) : typeof value === 'number' ? `${value}${sep}${word}` : word);
@@ -64,13 +68,19 @@ export default async function checkin({ main, ctx }) {
       note: note.value.trim() || null, gratitude: gratitude.value.trim() || null,
     };
     await kvSet(`checkin:${date}`, data);
-    await enqueue('checkin.upsert', data, `Check-in for ${date}`);
+    const op = await enqueue('checkin.upsert', data, `Check-in for ${date}`);
     await ctx.sync();
-    const high = data.craving !== null && data.craving >= 8;
-    replace(out, status(navigator.onLine ? 'Saved. Thank you for checking in.' : 'Saved on this phone. It will sync when you are back online.', 'ok'),
-      high ? h('div', { class: 'card' }, h('p', { text: 'Strong cravings are hard, and they do pass. Would something help right now?' }),
-        h('div', { class: 'row' }, h('a', { class: 'btn', href: '#/meditate/urge-surfing', text: 'Ride the wave (guided)' }),
-          h('a', { class: 'btn btn-danger', href: '#/help', text: 'Get help now' }))) : null,
+    const answer = await answerFor(op.op_id).catch(() => null);
+    const help = answer ? answer.crisis
+      : data.craving !== null && data.craving >= OFFLINE_CRAVING_THRESHOLD ? await crisis() : null;
+    const saved = answer ? 'Saved. Thank you for checking in.'
+      : navigator.onLine ? 'Saved on this phone. It will sync as soon as the server can be reached.'
+        : 'Saved on this phone. It will sync when you are back online.';
+    replace(out, status(saved, 'ok'),
+      help ? h('div', { class: 'card', 'data-testid': 'craving-help' },
+        h('p', { text: 'Strong cravings are hard, and they do pass. Would something help right now?' }),
+        h('div', { class: 'row' }, h('a', { class: 'btn', href: '#/meditate/urge-surfing', text: 'Ride the wave (guided)' })),
+        helpPanel(help, { heading: 'People you can reach right now' })) : null,
       h('p', {}, h('a', { href: '#/', text: 'Back to today' })));
     out.querySelector('[role="status"]')?.focus();
   });

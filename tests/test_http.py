@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from aiohttp.abc import AbstractResolver, ResolveResult
+from asgi_lifespan import LifespanManager
+from starlette.applications import Starlette
+
+from tests.conftest import _empty_all_tables
+from tests.fakes.push_service import FakePushService
+from wellness import jobs
+from wellness.config import Settings
+from wellness.http import NonPublicAddress, PublicResolver, make_http_client
+from wellness.models.nudges import Nudge, NudgeStatus, PushSubscription
+from wellness.services import accounts, nudges
+
+
+class FakeDNS(AbstractResolver):
+    """Answers from a table, as a rebinding DNS server would after the subscription."""
+
+    def __init__(self, table: Mapping[str, Sequence[str]]) -> None:
+        self.table = table
+        self.asked: list[str] = []
+
+    async def resolve(self, host: str, port: int = 0,
+                      family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+        self.asked.append(host)
+        return [ResolveResult(hostname=host, host=a, port=port,
+                              family=socket.AF_INET6 if ":" in a else socket.AF_INET,
+                              proto=0, flags=0) for a in self.table[host]]
+
+    async def close(self) -> None:
+        pass
+
+
+@pytest.fixture
+def fake() -> Iterator[FakePushService]:
+    with FakePushService() as service:
+        yield service
+
+
+async def test_the_resolver_keeps_only_public_addresses() -> None:
+    resolver = PublicResolver(FakeDNS({
+        "mixed.example": ["127.0.0.1", "93.184.215.14", "10.1.2.3", "2606:4700::1111"],
+        "inside.example": ["10.0.0.7", "::ffff:127.0.0.1", "169.254.169.254", "fe80::1",
+                           "::1", "100.64.0.1", "192.168.1.1"],
+    }))
+    found = await resolver.resolve("mixed.example", 443)
+    assert [r["host"] for r in found] == ["93.184.215.14", "2606:4700::1111"]
+    with pytest.raises(OSError, match=r"inside\.example has no public address"):
+        await resolver.resolve("inside.example", 443)
+
+
+async def test_a_name_that_resolves_inside_is_refused_before_connecting(
+        settings: Settings, fake: FakePushService) -> None:
+    dns = FakeDNS({"push.example.test": ["127.0.0.1"]})
+    async with make_http_client(settings.with_overrides(push_allow_private=False),
+                                resolver=dns) as http:
+        for url in (f"http://push.example.test:{fake.port}/stats",
+                    f"http://127.0.0.1:{fake.port}/stats",
+                    f"http://[::ffff:127.0.0.1]:{fake.port}/stats"):
+            with pytest.raises(NonPublicAddress):
+                await http.get(url)
+    assert dns.asked == ["push.example.test"]
+    assert fake.requests == []
+    async with make_http_client(settings) as http:  # private allowed: the same peer answers
+        assert (await http.get(f"http://127.0.0.1:{fake.port}/stats")).status_code == 200
+
+
+async def test_a_push_to_a_rebound_endpoint_fails_and_is_not_sent(
+        make_app: Callable[..., Starlette], fake: FakePushService) -> None:
+    app = make_app(push_allow_private=False)
+    async with LifespanManager(app):
+        await _empty_all_tables()
+        user = await accounts.create_user(username="rebound", password="correct horse battery",
+                                          display_name="R", timezone="UTC")
+        sub = fake.subscription()
+        # Accepted when it pointed elsewhere; "localhost" now resolves to a loopback address.
+        await PushSubscription.create(
+            user_id=user.id, endpoint=sub.endpoint.replace("127.0.0.1", "localhost"),
+            p256dh=sub.as_json()["keys"]["p256dh"], auth=sub.as_json()["keys"]["auth"])
+        now = datetime.now(UTC)
+        nudge = await Nudge.create(user_id=user.id, kind="checkin", dedupe_key="rebound:1",
+                                   local_date=now.date(), due_at=now,
+                                   expires_at=now + timedelta(hours=4), next_attempt_at=now,
+                                   title="Hello again", body="A minute for you.")
+        counts = await nudges.dispatch_due_nudges(jobs.push_sender(app), "k", "w1", now)
+        assert counts["failed"] == 1 and not counts["sent"]
+        await nudge.refresh_from_db()
+        assert nudge.status == NudgeStatus.FAILED and nudge.devices == 0
+        assert nudge.last_error == "not a public address"
+    assert fake.requests == [] and fake.delivered_to(sub) == []
