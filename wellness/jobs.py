@@ -34,7 +34,7 @@ async def alert_push_tick(app: Starlette) -> None:
 async def dispatcher_tick(app: Starlette) -> None:
     settings = app.state.settings
     await nudges.dispatch_due_nudges(push_sender(app), settings.secret_key, worker_id(),
-                                     nudges.utcnow())
+                                     nudges.utcnow(), catalog=app.state.catalog)
 
 
 def push_sender(app: Starlette) -> PushSender:

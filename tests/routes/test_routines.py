@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from starlette.applications import Starlette
 
 from tests.conftest import SignedIn
 from tests.linking import link
+from wellness import jobs
 from wellness.models.accounts import User
 from wellness.models.checkins import CheckIn
 from wellness.models.nudges import Nudge, Reminder
@@ -257,3 +259,34 @@ async def test_a_routine_reminder_stops_after_its_items_last_day(app: Starlette,
     assert await Nudge.filter(user_id=client.user["id"]).count() == 1  # type: ignore[attr-defined]
     assert (await client.get("/api/v1/reminders")).json()["reminders"] == []
     assert not await Reminder.exists(routine_item_id=item_id)
+
+
+async def test_a_routine_nudge_is_skipped_when_the_item_is_already_done(
+        app: Starlette, signed_in: SignedIn) -> None:
+    client = await signed_in("client", timezone="Europe/Berlin")
+    routine = await make(client, "Mine", [
+        item("checkin", local_time="20:00"),
+        {"kind": "custom", "text": "Stretch", "times_per_week": 1, "local_time": "08:00"}])
+    shown = {r["routine_item_id"]: r for r in
+             (await client.get("/api/v1/reminders")).json()["reminders"]}
+    checkin_item, stretch_item = (i["id"] for i in routine["items"])
+    checkin_fire = datetime.fromisoformat(shown[checkin_item]["next_fire_at"])
+    local_day = checkin_fire.astimezone(ZoneInfo("Europe/Berlin")).date()
+    r = await client.put(f"/api/v1/checkins/{local_day.isoformat()}", json={"mood": 4})
+    assert r.status_code == 200
+    stretch_fire = datetime.fromisoformat(shown[stretch_item]["next_fire_at"])
+    stretch_day = stretch_fire.astimezone(ZoneInfo("Europe/Berlin")).date()
+    r = await client.post(f"/api/v1/me/routine-items/{stretch_item}/done",
+                          json={"local_date": stretch_day.isoformat()})
+    assert r.status_code in (200, 204), r.text
+
+    catalog = app.state.catalog
+    outcome: Counter[str] = Counter()
+    for fire in sorted((checkin_fire, stretch_fire)):
+        await nudges.plan_due_reminders(catalog, fire)
+        outcome += await nudges.dispatch_due_nudges(
+            jobs.push_sender(app), app.state.settings.secret_key, "test", fire, catalog=catalog)
+    assert outcome == Counter({"skipped": 2})
+    statuses = await Nudge.filter(user_id=client.user["id"]).values_list(  # type: ignore[attr-defined]
+        "status", flat=True)
+    assert sorted(statuses) == ["skipped", "skipped"]

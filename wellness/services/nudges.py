@@ -41,6 +41,7 @@ from wellness.models.routines import RoutineItem
 from wellness.push import Outcome, PushResult, PushSender
 from wellness.services.alerts import claim_alert_pushes
 from wellness.services.reminders import fire_instant, in_quiet_hours, local_minutes, schedule
+from wellness.services.routines import done_on, due_on, load_activity, tag_index
 
 EASE_AFTER = 5  # ignored nudges in a row before a reminder eases to every other time
 WINDOW = timedelta(hours=4)  # how long a nudge stays worth sending
@@ -232,9 +233,32 @@ async def claim_due_nudges(worker_id: str, now: datetime, limit: int = 500,
     return list(await Nudge.filter(id__in=ids, leased_by=token).select_related("user"))
 
 
-async def _already_done(nudges: Sequence[Nudge]) -> set[int]:
-    """Nudges whose point was already met that local day (checked in, or practised)."""
-    done: set[int] = set()
+async def _routine_items_met(nudges: Sequence[Nudge], catalog: Catalog | None) -> set[int]:
+    """Routine nudges whose item was already done that day, or is not due (N a week met)."""
+    routine = [n for n in nudges if n.kind == ReminderKind.ROUTINE and n.reminder_id]
+    if not routine:
+        return set()
+    item_of = dict(await Reminder.filter(id__in={n.reminder_id for n in routine})
+                   .values_list("id", "routine_item_id"))
+    items = {str(i.id): i for i in await RoutineItem.filter(
+        id__in={v for v in item_of.values() if v})}
+    users = {n.user_id: n.user for n in routine}
+    activity = await load_activity(list(users.values()), min(n.local_date for n in routine)
+                                   - timedelta(days=7))
+    tags = tag_index(catalog)
+    met: set[int] = set()
+    for n in routine:
+        item = items.get(item_of.get(n.reminder_id) or "")
+        act = activity[n.user_id]
+        if item and (done_on(item, n.local_date, act, tags)
+                     or not due_on(item, n.local_date, act, tags)):
+            met.add(n.id)
+    return met
+
+
+async def _already_done(nudges: Sequence[Nudge], catalog: Catalog | None = None) -> set[int]:
+    """Nudges whose point was already met that local day (checked in, practised, item done)."""
+    done: set[int] = await _routine_items_met(nudges, catalog)
     checkins = [n for n in nudges if n.kind == ReminderKind.CHECKIN]
     if checkins:
         found = set(await CheckIn.filter(
@@ -282,12 +306,13 @@ class _Final:
 
 async def dispatch_due_nudges(sender: PushSender, secret_key: str, worker_id: str,
                               now: datetime, limit: int = 500,
-                              lease_seconds: int = 120) -> Counter[str]:
+                              lease_seconds: int = 120,
+                              catalog: Catalog | None = None) -> Counter[str]:
     """One dispatcher pass: claim, re-check, send, record. Returns a count per outcome."""
     claimed = await claim_due_nudges(worker_id, now, limit, lease_seconds)
     if not claimed:
         return Counter()
-    done = await _already_done(claimed)
+    done = await _already_done(claimed, catalog)
     final: dict[int, _Final] = {}
     to_push: list[Nudge] = []
     for n in claimed:
