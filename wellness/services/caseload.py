@@ -91,8 +91,11 @@ async def caseload(counselor: User, catalog: Catalog | None) -> list[dict[str, A
             user_id__in=ids, started_at__gte=datetime.combine(oldest, time(), UTC)).values_list(
             "user_id", "started_at", "actual_seconds"):
         practice[uid].append((started, seconds))
-    activity = await routine_service.load_activity(clients, oldest)
     followed = await routine_service.client_routines(ids)
+    # Routine activity is only loaded for clients whose shared routines need it.
+    activity = await routine_service.load_activity(
+        [c for c in clients
+         if _shares_routines(followed.get(c.id, []), set(by_client[c.id].scopes))], oldest)
     alert_counts = await open_alert_counts(counselor, ids, by_client)
     tags = routine_service.tag_index(catalog)
 
