@@ -10,12 +10,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from starlette.applications import Starlette
 
 from wellness.push import PushSender
-from wellness.services import alerts, nudges, sessions, throttle
+from wellness.services import alerts, nudges, sessions, sync, throttle
 
 
 async def housekeeping_tick(app: Starlette) -> None:
     await sessions.purge_expired_sessions()
     await throttle.purge_old_failures(app.state.settings)
+    await sync.purge_old_sync_ops(sessions.now())
 
 
 async def alerts_tick(app: Starlette) -> None:

@@ -101,3 +101,24 @@ async def test_a_reader_following_the_cursor_misses_nothing(app: Starlette) -> N
     assert await ChangeLog.filter(user_id=user.id).count() == applied >= 8
     stored = {str(c.local_date): c.mood for c in await CheckIn.filter(user_id=user.id)}
     assert device == stored and len(stored) == 8
+
+
+async def test_old_op_ids_are_forgotten_and_a_late_replay_still_lands_once(
+        app: Starlette) -> None:
+    settings, catalog = app.state.settings, app.state.catalog
+    user = await client_user()
+    now = datetime.now(UTC)
+    ops = [*ops_for(2), {
+        "op_id": str(uuid.uuid4()), "type": "practice.create",
+        "client_updated_at": now.isoformat(),
+        "data": {"started_at": (now - timedelta(hours=1)).isoformat(), "planned_seconds": 300,
+                 "actual_seconds": 120, "completed": False}}]
+    first = await sync.apply_batch(settings, catalog, user, ops)
+    assert [r["status"] for r in first.results] == ["applied"] * 3
+    assert await sync.purge_old_sync_ops(now) == 0
+    await SyncOp.filter(user_id=user.id).update(created_at=now - timedelta(days=91))
+    assert await sync.purge_old_sync_ops(now) == 3
+    late = await sync.apply_batch(settings, catalog, user, ops)
+    assert all(r["status"] in {"applied", "duplicate", "superseded"} for r in late.results)
+    assert await CheckIn.filter(user_id=user.id).count() == 2
+    assert await PracticeSession.filter(user_id=user.id).count() == 1

@@ -338,7 +338,7 @@ class Migration(migrations.Migration):
                 ('type', fields.CharField(max_length=32)),
                 ('status', fields.CharField(max_length=16)),
                 ('result', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'sync_ops', 'app': 'models', 'pk_attr': 'op_id', 'table_description': 'An offline operation already applied: its op_id and the answer replayed for duplicates.'},
             bases=['Model'],

@@ -133,7 +133,7 @@ class SyncOp(Model):
     type = fields.CharField(max_length=32)
     status = fields.CharField(max_length=16)
     result: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         table = "sync_ops"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import AwareDatetime
@@ -165,3 +165,15 @@ async def changes_since(settings: Settings, user: User, since: int) -> dict[str,
         changes.append({"entity": row.entity, "id": row.entity_id,
                         "op": row.op if data is not None else "delete", "data": data})
     return {"changes": changes, "cursor": rows[-1].id if rows else since, "more": more}
+
+
+SYNC_OP_RETENTION = timedelta(days=90)
+
+
+async def purge_old_sync_ops(now: datetime, keep: timedelta = SYNC_OP_RETENTION) -> int:
+    """Forget op ids older than ``keep`` so the table does not grow forever.
+
+    A replay after that still lands once: practice sessions and screeners take their id from
+    the op id, and a check-in edit carries its own time (an older one is superseded).
+    """
+    return await SyncOp.filter(created_at__lt=now - keep).delete()
