@@ -21,6 +21,7 @@ from wellness.content.catalog import (
     load_catalog,
 )
 from wellness.content.schema import BANNED_NUDGE_WORDS, NUDGE_KINDS, find_banned_words
+from wellness.services.content import tip_for_day
 
 ALLOWED_SOURCE_DOMAINS = (
     "medlineplus.gov",
@@ -138,8 +139,8 @@ def test_lookups_find_content_by_slug(catalog: Catalog) -> None:
 
 def test_tip_for_day_changes_daily_and_repeats_within_a_day(catalog: Catalog) -> None:
     today = date(2026, 11, 3)
-    assert catalog.tip_for_day(today) == catalog.tip_for_day(today)
-    assert catalog.tip_for_day(today) != catalog.tip_for_day(today + timedelta(days=1))
+    assert tip_for_day(catalog, "u", today) == tip_for_day(catalog, "u", today)
+    assert tip_for_day(catalog, "u", today) != tip_for_day(catalog, "u", today + timedelta(days=1))
 
 
 def test_screeners_use_the_standard_wording(catalog: Catalog) -> None:

@@ -6,7 +6,6 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
@@ -71,10 +70,6 @@ class Catalog:
 
     def tip(self, slug: str) -> Tip | None:
         return self._tips_by_slug.get(slug)
-
-    def tip_for_day(self, day: date) -> Tip:
-        """The same tip all day, a different one the next, cycling through the file's order."""
-        return self.tips[day.toordinal() % len(self.tips)]
 
     def bundle(self) -> dict[str, Any]:
         """Everything the PWA needs offline (nudge copy stays on the server)."""
