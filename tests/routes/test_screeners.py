@@ -55,3 +55,15 @@ async def test_history_and_weekly_suggestion(signed_in: SignedIn) -> None:
     assert after["results"][0]["total"] == 3
     only = (await c.get("/api/v1/screeners", params={"instrument": "phq9"})).json()
     assert only["results"] == []
+
+
+async def test_a_screener_id_is_stored_once_and_not_shared(signed_in: SignedIn) -> None:
+    c = await signed_in("client")
+    body = {"id": "0b6c1f7e-3d0a-4f4e-9b1a-2f6f2d9c8e11", "answers": [1, 0, 1, 0, 1, 0, 1]}
+    assert (await c.post("/api/v1/screeners/gad7", json=body)).status_code in (200, 201)
+    again = await c.post("/api/v1/screeners/gad7", json=body)
+    assert again.json()["status"] == "duplicate"
+    other = await signed_in("client")
+    taken = await other.post("/api/v1/screeners/gad7", json=body)
+    assert taken.status_code == 409 and taken.json()["errors"][0]["field"] == "id"
+    assert await ScreenerResult.all().count() == 1

@@ -10,10 +10,10 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, Field
 from tortoise.transactions import in_transaction
 
-from wellness.errors import Conflict, field_error
+from wellness.errors import field_error
 from wellness.models.accounts import User
 from wellness.models.checkins import PracticeSession, PracticeSource
-from wellness.services.changes import lock_user, log_change
+from wellness.services.changes import existing_own, lock_user, log_change
 from wellness.services.checkins import check_client_time
 from wellness.validation import Strict
 
@@ -48,11 +48,9 @@ async def log_session(
     session_id = data.id or default_id or uuid.uuid4()
     async with in_transaction():
         await lock_user(user.id)
-        existing = await PracticeSession.get_or_none(id=session_id)
+        existing = await existing_own(PracticeSession, session_id, user, f"{prefix}id",
+                                      "session")
         if existing is not None:
-            if existing.user_id != user.id:  # type: ignore[attr-defined]
-                raise Conflict("That session id is already in use.", errors=[
-                    {"field": f"{prefix}id", "message": "Already in use; make a new id."}])
             return Logged(existing, "duplicate")
         session = await PracticeSession.create(
             id=session_id, user_id=user.id, meditation_slug=data.meditation_slug,

@@ -12,10 +12,10 @@ from tortoise.transactions import in_transaction
 
 from wellness.config import Settings
 from wellness.content.catalog import Catalog
-from wellness.errors import Conflict, field_error
+from wellness.errors import field_error
 from wellness.models.accounts import User
 from wellness.models.checkins import Instrument, SafetyKind, ScreenerResult
-from wellness.services.changes import lock_user, log_change
+from wellness.services.changes import existing_own, lock_user, log_change
 from wellness.services.checkins import check_client_time, now
 from wellness.services.safety import record_safety_event
 from wellness.services.scoring import score_screener
@@ -65,11 +65,9 @@ async def submit_screener(
     safety = SELF_HARM_FLAG in score.flags or (instrument_id == "phq9" and data.answers[8] > 0)
     async with in_transaction():
         await lock_user(user.id)
-        existing = await ScreenerResult.get_or_none(id=result_id)
+        existing = await existing_own(ScreenerResult, result_id, user, f"{prefix}id",
+                                      "screener")
         if existing is not None:
-            if existing.user_id != user.id:  # type: ignore[attr-defined]
-                raise Conflict("That screener id is already in use.", errors=[
-                    {"field": f"{prefix}id", "message": "Already in use; make a new id."}])
             return Submitted(existing, "duplicate", score.suggest_full, False)
         result = await ScreenerResult.create(
             id=result_id, user_id=user.id, instrument=Instrument(instrument_id),
