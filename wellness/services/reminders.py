@@ -179,7 +179,3 @@ async def set_routine_reminder(user_id: Any, routine_item_id: str, local_time: s
     reminder.next_fire_at = schedule(reminder, ZoneInfo(user.timezone), now or datetime.now(UTC))
     await reminder.save()
     return reminder
-
-
-async def remove_routine_reminder(user_id: Any, routine_item_id: str) -> None:
-    await Reminder.filter(user_id=user_id, routine_item_id=routine_item_id).delete()
