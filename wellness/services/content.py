@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -49,11 +50,16 @@ def tip_for_day(catalog: Catalog, user_id: object, day: date) -> Tip:
     users see different tips on the same day and a user's order changes from pass to pass.
     """
     tips = catalog.tips
-    count = len(tips)
-    cycle, position = divmod(day.toordinal(), count)
+    cycle, position = divmod(day.toordinal(), len(tips))
+    return tips[_tip_order(str(user_id), cycle, len(tips))[position]]
+
+
+@lru_cache(maxsize=4096)
+def _tip_order(user_id: str, cycle: int, count: int) -> tuple[int, ...]:
+    """One pass's order (the same all pass long, so kept for the users seen recently)."""
     seed = hashlib.sha256(f"{user_id}:{cycle}".encode()).digest()
-    order = sorted(range(count), key=lambda i: hashlib.sha256(seed + i.to_bytes(4, "big")).digest())
-    return tips[order[position]]
+    return tuple(sorted(range(count),
+                        key=lambda i: hashlib.sha256(seed + i.to_bytes(4, "big")).digest()))
 
 
 def tip_today(catalog: Catalog, user: User, now: datetime | None = None) -> tuple[date, Tip]:

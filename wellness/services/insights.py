@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from wellness.db import as_date, fetch
 from wellness.models.accounts import User
 from wellness.models.checkins import CheckIn, PracticeSession
 from wellness.services.checkins import local_today
@@ -23,9 +24,9 @@ DAY_ROLLOVER = timedelta(hours=3)
 
 async def checkin_dates(user: User, until: date) -> list[date]:
     """The user's check-in dates up to a day, newest first (enough for any streak we show)."""
-    found = await CheckIn.filter(user_id=user.id, local_date__lte=until).order_by(
-        "-local_date").limit(1000).values_list("local_date", flat=True)
-    return cast(list[date], found)
+    rows = await fetch("SELECT local_date FROM checkins WHERE user_id = ? AND local_date <= ? "
+                       "ORDER BY local_date DESC LIMIT 1000", user.id, until)
+    return [as_date(row["local_date"]) for row in rows]
 
 
 def streak(dates: Iterable[date], today: date) -> int:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from wellness.config import Settings
 from wellness.crypto import keyed_hash
+from wellness.db import as_datetime, fetch, model_from_row
 from wellness.models.accounts import Session, User
 from wellness.security import new_session_token
 
@@ -32,22 +33,31 @@ async def start_session(settings: Settings, user: User) -> tuple[str, int]:
     return token, limits.absolute_seconds
 
 
+# Runs on every signed-in request, so it is written out rather than built by the ORM.
+SESSION_SQL = (
+    'SELECT s.id AS "session__id", s.last_seen_at AS "session__last_seen_at", '
+    's.expires_at AS "session__expires_at", u.* '
+    "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?"
+)
+
+
 async def resolve_session(settings: Settings, token: str) -> User | None:
-    session = (
-        await Session.filter(token_hash=keyed_hash(settings.secret_key, token))
-        .select_related("user")
-        .first()
-    )
-    if session is None:
+    rows = await fetch(SESSION_SQL, keyed_hash(settings.secret_key, token))
+    if not rows:
         return None
+    row = rows[0]
+    session_id = row.pop("session__id")
+    last_seen_at = as_datetime(row.pop("session__last_seen_at"))
+    expires_at = as_datetime(row.pop("session__expires_at"))
+    user = model_from_row(User, row)
     at = now()
-    idle = timedelta(seconds=settings.timeouts_for(session.user.role).idle_seconds)
-    if session.expires_at <= at or session.last_seen_at + idle <= at:
-        await Session.filter(id=session.id).delete()
+    idle = timedelta(seconds=settings.timeouts_for(user.role).idle_seconds)
+    if expires_at <= at or last_seen_at + idle <= at:
+        await Session.filter(id=session_id).delete()
         return None
-    if at - session.last_seen_at >= TOUCH_EVERY:
-        await Session.filter(id=session.id).update(last_seen_at=at)
-    return session.user
+    if at - last_seen_at >= TOUCH_EVERY:
+        await Session.filter(id=session_id).update(last_seen_at=at)
+    return user
 
 
 async def end_session(settings: Settings, token: str) -> None:

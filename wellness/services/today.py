@@ -7,6 +7,7 @@ from typing import Any
 
 from wellness.config import Settings
 from wellness.content.catalog import Catalog
+from wellness.db import fetch, model_from_row
 from wellness.models.accounts import User
 from wellness.models.checkins import CheckIn
 from wellness.services.checkins import checkin_view, local_today
@@ -21,8 +22,9 @@ async def today_view(settings: Settings, catalog: Catalog, user: User) -> dict[s
     dates = await checkin_dates(user, today)
     checkin = None
     if dates and dates[0] == today:
-        found = await CheckIn.get_or_none(user_id=user.id, local_date=today)
-        checkin = checkin_view(settings, found) if found else None
+        rows = await fetch("SELECT * FROM checkins WHERE user_id = ? AND local_date = ?",
+                           user.id, today)
+        checkin = checkin_view(settings, model_from_row(CheckIn, rows[0])) if rows else None
     tip = tip_for_day(catalog, user.id, today)
     result: dict[str, Any] = {
         "date": today.isoformat(),
