@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -83,6 +84,12 @@ def create_app(settings: Settings, *, generate_schemas: bool = False,
                 scheduler.start()
                 stack.callback(scheduler.shutdown, wait=False)
             log.info("started", extra={"version": __version__, "sqlite": settings.is_sqlite})
+            # What startup built (modules, the catalogue, ORM metadata) lives as long as the
+            # process: keeping it out of the collector's full passes saves every such pass
+            # tens of milliseconds, during which no request is served.
+            gc.collect()
+            gc.freeze()
+            stack.callback(gc.unfreeze)
             yield
         log.info("stopped")
 

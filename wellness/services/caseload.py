@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from wellness.config import Settings
 from wellness.content.catalog import Catalog
 from wellness.crypto import Cipher
-from wellness.db import as_date, as_datetime, fetch
+from wellness.db import as_date, as_datetime, fetch, model_from_row
 from wellness.errors import field_error
 from wellness.models.accounts import User
 from wellness.models.alerts import Alert, AlertState
@@ -70,11 +70,14 @@ def _shares_routines(routines: Sequence[Routine], scopes: set[str]) -> bool:
 
 async def caseload(counselor: User, catalog: Catalog | None) -> list[dict[str, Any]]:
     """One row per linked client, in a fixed number of queries whatever the caseload size."""
-    links = await Link.filter(counselor_id=counselor.id, ended_at=None).select_related("client")
+    links = [model_from_row(Link, row) for row in await fetch(
+        "SELECT * FROM links WHERE counselor_id = ? AND ended_at IS NULL", counselor.id)]
     if not links:
         return []
     by_client = {link.client_id: link for link in links}  # type: ignore[attr-defined]
-    clients = [link.client for link in links]
+    people = {user.id: user for user in (model_from_row(User, row) for row in await fetch(
+        "SELECT * FROM users WHERE id IN (?)", list(by_client)))}
+    clients = [people[link.client_id] for link in links]  # type: ignore[attr-defined]
     ids = list(by_client)
     oldest = min(_local_today(c) for c in clients) - timedelta(days=37)
     # Thousands of small rows per refresh: written-out SQL, parsed here, costs a fraction of
@@ -106,8 +109,7 @@ async def caseload(counselor: User, catalog: Catalog | None) -> list[dict[str, A
 
     rows = []
     accesses = []
-    for link in links:
-        client: User = link.client
+    for link, client in zip(links, clients, strict=True):
         scopes = set(link.scopes)
         today = _local_today(client)
         row: dict[str, Any] = {
@@ -123,8 +125,8 @@ async def caseload(counselor: User, catalog: Catalog | None) -> list[dict[str, A
             row["craving_7d"] = [mine.get(d, (None, None))[1] for d in days]
             row["mood_avg_7d"] = _avg(row["mood_7d"])
             row["craving_avg_7d"] = _avg(row["craving_7d"])
-            row["consistency_30d"] = round(
-                sum(today - timedelta(days=n) in mine for n in range(30)) / 30, 2)
+            month = today - timedelta(days=29)
+            row["consistency_30d"] = round(sum(month <= d <= today for d in mine) / 30, 2)
         if Scope.PRACTICE in scopes:
             week_ago = now() - timedelta(days=7)
             recent = [s for started, s in practice.get(client.id, []) if started >= week_ago]
