@@ -46,6 +46,7 @@ from wellness.routes import (
     sync,
     today,
 )
+from wellness.services.sessions import settle_touches
 
 log = logging.getLogger("wellness.app")
 
@@ -76,6 +77,7 @@ def create_app(settings: Settings, *, generate_schemas: bool = False,
                 RegisterTortoise(app, config=tortoise_config(settings),
                                  generate_schemas=generate_schemas)
             )
+            stack.push_async_callback(settle_touches)  # before the database closes
             app.state.http = await stack.enter_async_context(make_http_client(settings))
             scheduler = AsyncIOScheduler(timezone="UTC")
             app.state.scheduler = scheduler

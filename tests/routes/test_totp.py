@@ -9,7 +9,7 @@ from asgi_lifespan import LifespanManager
 from tests.conftest import PASSWORD, SignedIn, http_client
 from wellness.models.accounts import Role, Session
 from wellness.services import accounts
-from wellness.services.sessions import now
+from wellness.services.sessions import now, settle_touches
 
 
 async def test_counselor_turns_on_a_second_factor_and_needs_it_to_sign_in(
@@ -86,3 +86,14 @@ async def test_profile_changes_are_validated_and_kept(signed_in: SignedIn) -> No
     r = await phone.patch("/api/v1/me", json={"timezone": "Nowhere/Town"})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "timezone"
     assert (await phone.get("/api/v1/me")).json()["timezone"] == "Europe/Lisbon"
+
+
+async def test_activity_keeps_a_session_alive_without_waiting_for_the_writer(
+    signed_in: SignedIn,
+) -> None:
+    phone = await signed_in("client")
+    await Session.all().update(last_seen_at=now() - timedelta(minutes=45))
+    assert (await phone.get("/api/v1/me")).status_code == 200
+    await settle_touches()
+    seen = (await Session.first()).last_seen_at  # type: ignore[union-attr]
+    assert now() - seen < timedelta(seconds=30)  # the idle clock restarted

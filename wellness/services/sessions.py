@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
 
 from wellness.config import Settings
@@ -9,6 +11,8 @@ from wellness.crypto import keyed_hash
 from wellness.db import as_datetime, fetch, model_from_row
 from wellness.models.accounts import Session, User
 from wellness.security import new_session_token
+
+log = logging.getLogger("wellness.sessions")
 
 # A session's last-seen time is written at most this often, not on every request.
 TOUCH_EVERY = timedelta(seconds=60)
@@ -56,8 +60,32 @@ async def resolve_session(settings: Settings, token: str) -> User | None:
         await Session.filter(id=session_id).delete()
         return None
     if at - last_seen_at >= TOUCH_EVERY:
-        await Session.filter(id=session_id).update(last_seen_at=at)
+        _touch_later(session_id, at)
     return user
+
+
+# The last-seen write goes to the single SQLite writer, which may be busy with a sync batch;
+# the request does not need its result, so it does not wait for it.
+_touches: set[asyncio.Task[None]] = set()
+
+
+def _touch_later(session_id: int, at: datetime) -> None:
+    task = asyncio.create_task(_touch(session_id, at))
+    _touches.add(task)
+    task.add_done_callback(_touches.discard)
+
+
+async def _touch(session_id: int, at: datetime) -> None:
+    try:
+        await Session.filter(id=session_id, last_seen_at__lt=at).update(last_seen_at=at)
+    except Exception:  # the next request tries again; the session itself is unharmed
+        log.warning("session last-seen update failed", exc_info=True)
+
+
+async def settle_touches() -> None:
+    """Waits for last-seen updates still in flight (at shutdown, and in tests)."""
+    while _touches:
+        await asyncio.gather(*_touches, return_exceptions=True)
 
 
 async def end_session(settings: Settings, token: str) -> None:
