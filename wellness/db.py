@@ -63,8 +63,8 @@ async def fetch(sql: str, *params: Any) -> list[dict[str, Any]]:
     For the few reads on every request (session, Today, caseload), where building the query
     through the ORM costs several times what the database takes to answer it. Parameters are
     strings, numbers, UUIDs, dates or datetimes; a list or tuple fills an ``IN (?)`` with one
-    placeholder per element (none
-    matches nothing). Values come back as the driver returns them (see ``as_date``).
+    placeholder per element (an empty one matches nothing). Values come back as the driver
+    returns them (see ``as_date``).
     """
     from tortoise import connections
 
@@ -76,7 +76,6 @@ async def fetch(sql: str, *params: Any) -> list[dict[str, Any]]:
     if len(parts) != len(params) + 1:
         raise ValueError(f"{len(parts) - 1} placeholders for {len(params)} parameters")
     text, values = [parts[0]], []
-    rows: list[dict[str, Any]] | None
     for param, part in zip(params, parts[1:], strict=True):
         group = list(param) if isinstance(param, list | tuple) else [param]
         marks = []
@@ -85,10 +84,11 @@ async def fetch(sql: str, *params: Any) -> list[dict[str, Any]]:
             marks.append(f"${len(values)}" if postgres else "?")
         text.append((", ".join(marks) or "NULL") + part)  # IN (NULL) matches nothing
     query = "".join(text)
-    if isinstance(conn, ReadPoolSqliteClient) and (
-            rows := conn.read_inline(query, values)) is not None:
-        return rows
-    rows = await conn.execute_query_dict(query, values)
+    if isinstance(conn, ReadPoolSqliteClient):
+        inline = conn.read_inline(query, values)
+        if inline is not None:
+            return inline
+    rows: list[dict[str, Any]] = await conn.execute_query_dict(query, values)
     return rows
 
 

@@ -22,13 +22,13 @@ from tortoise.queryset import QuerySet
 from wellness.config import Settings
 from wellness.content.catalog import Catalog
 from wellness.crypto import Cipher
-from wellness.db import as_date, fetch, model_from_row
 from wellness.errors import Conflict, NotFound
 from wellness.models.accounts import Role, User
 from wellness.models.alerts import Alert, AlertRule, AlertState, Severity
 from wellness.models.checkins import SafetyEvent, SafetyKind, ScreenerResult
 from wellness.models.links import Link, Scope
 from wellness.services.audit import Access, record_access
+from wellness.services.series import active_links, checkin_series, last_checkin_dates
 from wellness.services.sessions import now as utcnow
 
 RULE_SCOPE = {
@@ -150,29 +150,16 @@ def _low_mood_run(moods: dict[date, int | None], today: date) -> tuple[date, int
 
 async def evaluate_alert_rules(settings: Settings, now: datetime) -> Evaluation:
     """Check every active link's rules and re-raise stale open alerts; safe to run anywhere."""
-    # Every active link once a minute: written-out reads (see wellness.db.fetch), so the tick
-    # does not hold the event loop for long stretches.
-    links = [model_from_row(Link, row)
-             for row in await fetch("SELECT * FROM links WHERE ended_at IS NULL")]
+    links, people = await active_links()
     by_client: dict[Any, list[Link]] = defaultdict(list)
     for link in links:
         by_client[link.client_id].append(link)  # type: ignore[attr-defined]
     candidates: list[Candidate] = []
     if by_client:
         ids = list(by_client)
-        keys = {str(uid): uid for uid in ids}
-        people = {user.id: user for user in (model_from_row(User, row) for row in await fetch(
-            "SELECT * FROM users WHERE id IN (?)", ids))}
         since = now.date() - timedelta(days=LOW_MOOD_DAYS + settings.no_checkin_alert_days + 3)
-        recent: dict[Any, dict[date, tuple[int | None, int | None]]] = defaultdict(dict)
-        for row in await fetch(
-                "SELECT user_id, local_date, mood, craving FROM checkins "
-                "WHERE user_id IN (?) AND local_date >= ?", ids, since):
-            recent[keys[str(row["user_id"])]][as_date(row["local_date"])] = (
-                row["mood"], row["craving"])
-        last_dates = {keys[str(r["user_id"])]: as_date(r["last"]) for r in await fetch(
-            "SELECT user_id, MAX(local_date) AS last FROM checkins WHERE user_id IN (?) "
-            "GROUP BY user_id", ids)}
+        recent = await checkin_series(ids, since)
+        last_dates = await last_checkin_dates(ids)
         screeners: dict[Any, dict[str, list[ScreenerResult]]] = defaultdict(
             lambda: defaultdict(list))
         for result in await ScreenerResult.filter(

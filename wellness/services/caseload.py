@@ -7,7 +7,6 @@ granted scope is left out of the answer, not zeroed. Every read is written to th
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,18 +16,23 @@ from zoneinfo import ZoneInfo
 from wellness.config import Settings
 from wellness.content.catalog import Catalog
 from wellness.crypto import Cipher
-from wellness.db import as_date, as_datetime, fetch, model_from_row
 from wellness.errors import field_error
 from wellness.models.accounts import User
 from wellness.models.alerts import Alert, AlertState
 from wellness.models.checkins import CheckIn, PracticeSession, ScreenerResult, sealed_context
-from wellness.models.links import Link, Scope
+from wellness.models.links import Scope
 from wellness.models.routines import ItemKind, Routine
 from wellness.services import routines as routine_service
 from wellness.services.alerts import RULE_SCOPE, open_alert_counts
 from wellness.services.audit import Access, record_access
 from wellness.services.links import require_scope
 from wellness.services.routines import Activity
+from wellness.services.series import (
+    active_links,
+    checkin_series,
+    last_checkin_dates,
+    practice_since,
+)
 from wellness.services.sessions import now
 
 ITEM_SCOPE = {
@@ -70,35 +74,16 @@ def _shares_routines(routines: Sequence[Routine], scopes: set[str]) -> bool:
 
 async def caseload(counselor: User, catalog: Catalog | None) -> list[dict[str, Any]]:
     """One row per linked client, in a fixed number of queries whatever the caseload size."""
-    links = [model_from_row(Link, row) for row in await fetch(
-        "SELECT * FROM links WHERE counselor_id = ? AND ended_at IS NULL", counselor.id)]
+    links, people = await active_links(counselor.id)
     if not links:
         return []
     by_client = {link.client_id: link for link in links}  # type: ignore[attr-defined]
-    people = {user.id: user for user in (model_from_row(User, row) for row in await fetch(
-        "SELECT * FROM users WHERE id IN (?)", list(by_client)))}
     clients = [people[link.client_id] for link in links]  # type: ignore[attr-defined]
     ids = list(by_client)
     oldest = min(_local_today(c) for c in clients) - timedelta(days=37)
-    # Thousands of small rows per refresh: written-out SQL, parsed here, costs a fraction of
-    # the ORM's per-value conversion (see wellness.db.fetch).
-    keys = {str(uid): uid for uid in ids}
-    series: dict[Any, dict[date, tuple[int | None, int | None]]] = defaultdict(dict)
-    for found in await fetch(
-            "SELECT user_id, local_date, mood, craving FROM checkins "
-            "WHERE user_id IN (?) AND local_date >= ?", ids, oldest):
-        series[keys[str(found["user_id"])]][as_date(found["local_date"])] = (
-            found["mood"], found["craving"])
-    last_dates = {keys[str(r["user_id"])]: as_date(r["last"]) for r in await fetch(
-        "SELECT user_id, MAX(local_date) AS last FROM checkins WHERE user_id IN (?) "
-        "GROUP BY user_id", ids)}
-    practice: dict[Any, list[tuple[datetime, int]]] = defaultdict(list)
-    for found in await fetch(
-            "SELECT user_id, started_at, actual_seconds FROM practice_sessions "
-            "WHERE user_id IN (?) AND started_at >= ?", ids,
-            datetime.combine(oldest, time(), UTC)):
-        practice[keys[str(found["user_id"])]].append(
-            (as_datetime(found["started_at"]), found["actual_seconds"]))
+    series = await checkin_series(ids, oldest)
+    last_dates = await last_checkin_dates(ids)
+    practice = await practice_since(ids, datetime.combine(oldest, time(), UTC))
     followed = await routine_service.client_routines(ids)
     # Routine activity is only loaded for clients whose shared routines need it.
     activity = await routine_service.load_activity(

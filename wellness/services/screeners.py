@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 
 from wellness.config import Settings
 from wellness.content.catalog import Catalog
-from wellness.db import fetch
+from wellness.db import as_datetime, fetch
 from wellness.errors import field_error
 from wellness.models.accounts import User
 from wellness.models.checkins import Instrument, SafetyKind, ScreenerResult
@@ -26,7 +26,6 @@ INSTRUMENTS = tuple(i.value for i in Instrument)
 SELF_HARM_FLAG = "self_harm"
 WEEKLY = ("phq9", "gad7")
 SUGGEST_EVERY = timedelta(days=7)
-_TAKEN_AT = ScreenerResult._meta.fields_map["taken_at"]
 
 
 class ScreenerAnswers(Strict):
@@ -94,7 +93,7 @@ async def due_screeners(user: User, at: datetime | None = None) -> list[str]:
     """The weekly screeners not taken in the last seven days."""
     since = (at or now()) - SUGGEST_EVERY
     # On every Today view: one small query, written out (see wellness.db.fetch).
-    latest = {row["instrument"]: _TAKEN_AT.to_python_value(row["last"]) for row in await fetch(
+    latest = {row["instrument"]: as_datetime(row["last"]) for row in await fetch(
         "SELECT instrument, MAX(taken_at) AS last FROM screener_results WHERE user_id = ? "
         "GROUP BY instrument", user.id)}
     return [i for i in WEEKLY if i not in latest or latest[i] < since]
