@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
+from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
 from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
@@ -93,3 +95,69 @@ async def test_a_push_to_a_rebound_endpoint_fails_and_is_not_sent(
         assert nudge.status == NudgeStatus.FAILED and nudge.devices == 0
         assert nudge.last_error == "not a public address"
     assert fake.requests == [] and fake.delivered_to(sub) == []
+
+
+@pytest.fixture
+async def peer() -> AsyncIterator[str]:
+    """A small local server: an answer too large to keep, and a cookie it hopes to get back."""
+    async def large(request: web.Request) -> web.StreamResponse:
+        if request.query.get("chunked"):
+            response = web.StreamResponse()
+            response.enable_chunked_encoding()
+            await response.prepare(request)
+            for _ in range(40):
+                await response.write(b"x" * 65536)
+            await response.write_eof()
+            return response
+        return web.Response(body=b"x" * (2 << 20))
+
+    async def cookie(request: web.Request) -> web.Response:
+        response = web.json_response({"cookie": request.headers.get("Cookie")})
+        response.set_cookie("tracker", "device-1234")
+        return response
+
+    app = web.Application()
+    app.router.add_get("/large", large)
+    app.router.add_get("/cookie", cookie)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    yield f"http://127.0.0.1:{port}"
+    await runner.cleanup()
+
+
+async def test_an_answer_too_large_to_keep_is_refused_and_the_client_goes_on(
+        settings: Settings, peer: str) -> None:
+    async with make_http_client(settings) as http:
+        for url in (f"{peer}/large", f"{peer}/large?chunked=1"):
+            with pytest.raises(httpx.ReadError, match="response too large"):
+                await http.exchange(httpx.Request("GET", url))
+        answer = await http.exchange(httpx.Request("GET", f"{peer}/cookie"))
+        assert answer.status_code == 200 and answer.json() == {"cookie": None}
+
+
+async def test_a_push_service_cannot_set_cookies_on_the_exchange(
+        settings: Settings, peer: str) -> None:
+    async with make_http_client(settings) as http:
+        first = await http.exchange(httpx.Request("GET", f"{peer}/cookie"))
+        assert "tracker=" in first.headers["set-cookie"]
+        second = await http.exchange(httpx.Request("GET", f"{peer}/cookie"))
+        assert second.json() == {"cookie": None}
+
+
+async def test_transport_failures_are_the_httpx_errors_callers_catch(
+        settings: Settings) -> None:
+    with socket.socket() as s:  # a port that was just free: nothing listens on it
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with FakePushService(delay=1.0) as slow:
+        async with make_http_client(settings) as http:
+            with pytest.raises(httpx.ConnectError) as refused:
+                await http.exchange(httpx.Request("GET", f"http://127.0.0.1:{port}/"))
+            assert not isinstance(refused.value, NonPublicAddress)
+            with pytest.raises(httpx.ReadTimeout):
+                await http.exchange(httpx.Request(
+                    "POST", f"{slow.origin}/push/x", content=b"{}",
+                    extensions={"timeout": httpx.Timeout(0.2).as_dict()}))

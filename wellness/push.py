@@ -8,6 +8,7 @@ import ipaddress
 import logging
 import socket
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import urlsplit
@@ -18,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid02
 
 from wellness.crypto import b64url_decode
-from wellness.http import NonPublicAddress
+from wellness.http import NonPublicAddress, OutboundClient
 
 log = logging.getLogger("wellness.push")
 
@@ -42,13 +43,25 @@ class PushResult:
     error: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PushMessage:
+    endpoint: str
+    p256dh: str
+    auth: str
+    payload: bytes
+    ttl: int
+    urgency: str = "normal"
+    topic: str | None = None
+
+
 class EndpointRefused(ValueError):
     """A subscription endpoint the server must not POST to."""
 
 
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+def origin_of(url: str | httpx.URL) -> str:
+    """The push resource's origin (RFC 6454, default port left out): the VAPID ``aud``."""
+    parsed = httpx.URL(url) if isinstance(url, str) else url
+    return f"{parsed.scheme}://{parsed.netloc.decode('ascii')}"
 
 
 def _address_is_public(address: str) -> bool:
@@ -130,41 +143,50 @@ def encrypt(payload: bytes, p256dh: str, auth: str) -> bytes:
 
 
 class PushSender:
-    """Posts encrypted messages through the app's shared httpx client, a bounded few at a time."""
+    """Posts encrypted messages through the app's shared client, a bounded few at a time."""
 
-    def __init__(self, http: httpx.AsyncClient, vapid_private_key: str, contact: str, *,
+    def __init__(self, http: OutboundClient, vapid_private_key: str, contact: str, *,
                  concurrency: int = 64, timeout: float = 10.0) -> None:
         self._http = http
         self._signer = VapidSigner(vapid_private_key, contact)
+        self._concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
-        self._timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0))
+        self._timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0)).as_dict()
         self._paused_until: dict[str, float] = {}  # push-service origin -> after a 429
 
     async def send(self, endpoint: str, p256dh: str, auth: str, payload: bytes, *,
                    ttl: int, urgency: str = "normal", topic: str | None = None) -> PushResult:
-        origin = origin_of(endpoint)
+        try:
+            url = httpx.URL(endpoint)
+        except httpx.InvalidURL:
+            return PushResult(Outcome.FAILED, None, None, "bad endpoint")
+        origin = origin_of(url)
         now = time.time()
         paused = self._paused_until.get(origin, 0.0) - now
         if paused > 0:
             return PushResult(Outcome.RETRY, 429, paused, "rate limited")
-        headers = {
-            "Authorization": self._signer.header(origin, now),
-            "Content-Encoding": "aes128gcm",
-            "Content-Type": "application/octet-stream",
-            "TTL": str(max(0, ttl)),
-            "Urgency": urgency,
-        }
+        headers = [
+            (b"Host", url.netloc),
+            (b"Authorization", self._signer.header(origin, now).encode("ascii")),
+            (b"Content-Encoding", b"aes128gcm"),
+            (b"Content-Type", b"application/octet-stream"),
+            (b"TTL", b"%d" % max(0, ttl)),
+            (b"Urgency", urgency.encode("ascii")),
+        ]
         if topic:
-            headers["Topic"] = topic
+            headers.append((b"Topic", topic.encode("ascii")))
         async with self._slots:
             try:
                 # Inside the slot: a large batch is encrypted as it goes, not all up front.
                 body = encrypt(payload, p256dh, auth)
             except (ValueError, TypeError):
                 return PushResult(Outcome.FAILED, None, None, "bad subscription keys")
+            headers.append((b"Content-Length", b"%d" % len(body)))
+            # stream= rather than content=: the headers above are complete as they are.
+            request = httpx.Request("POST", url, headers=headers, stream=httpx.ByteStream(body),
+                                    extensions={"timeout": self._timeout})
             try:
-                response = await self._http.post(endpoint, content=body, headers=headers,
-                                                  timeout=self._timeout)
+                response = await self._http.exchange(request)
             except httpx.TimeoutException:
                 return PushResult(Outcome.RETRY, None, None, "timeout")
             except NonPublicAddress:
@@ -172,6 +194,30 @@ class PushSender:
             except httpx.HTTPError as exc:
                 return PushResult(Outcome.RETRY, None, None, type(exc).__name__[:40])
         return self._result(origin, response)
+
+    async def send_many(self, messages: Sequence[PushMessage]) -> list[PushResult]:
+        """Sends ``messages`` through at most ``concurrency`` workers; results in the same order.
+
+        A few long-lived workers rather than a task per message: a batch of thousands costs
+        no more tasks or semaphore waits than a batch of ``concurrency``. An unexpected error
+        in one message becomes that message's ``RETRY``, so a bug cannot lose a nudge.
+        """
+        results: list[PushResult | None] = [None] * len(messages)
+        pending = iter(range(len(messages)))
+
+        async def worker() -> None:
+            for i in pending:
+                m = messages[i]
+                try:
+                    results[i] = await self.send(m.endpoint, m.p256dh, m.auth, m.payload,
+                                                 ttl=m.ttl, urgency=m.urgency, topic=m.topic)
+                except Exception as exc:
+                    log.error("push send raised", extra={"error": type(exc).__name__})
+                    results[i] = PushResult(Outcome.RETRY, error=type(exc).__name__[:40])
+
+        workers = min(self._concurrency, len(messages))
+        await asyncio.gather(*(worker() for _ in range(workers)))
+        return [r for r in results if r is not None]
 
     def _result(self, origin: str, response: httpx.Response) -> PushResult:
         status = response.status_code

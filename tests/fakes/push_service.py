@@ -81,6 +81,8 @@ class FakePushService:
     requests: list[tuple[str, int, float]] = field(default_factory=list)  # (sub, status, at)
     errors: list[str] = field(default_factory=list)
     gone: set[str] = field(default_factory=set)
+    in_flight: int = 0
+    most_in_flight: int = 0  # the most requests it was answering at once
     _script: deque[Answer] = field(default_factory=deque)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _tokens: dict[str, float] = field(default_factory=dict)  # verified JWTs -> their exp
@@ -154,6 +156,14 @@ class FakePushService:
         return None
 
     async def _push(self, request: web.Request) -> web.Response:
+        self.in_flight += 1  # only the server's loop touches these two
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            return await self._answer(request)
+        finally:
+            self.in_flight -= 1
+
+    async def _answer(self, request: web.Request) -> web.Response:
         sub_id = request.match_info["sub_id"]
         body = await request.read()
         if self.delay:
@@ -192,7 +202,7 @@ class FakePushService:
                 with self._lock:
                     self.errors.append(f"cannot decrypt: {type(exc).__name__}")
                 return self._reply(sub_id, 400)
-        keep = {k: v for k, v in request.headers.items()
+        keep = {k.lower(): v for k, v in request.headers.items()  # names are case-insensitive
                 if k.lower() in {"ttl", "urgency", "topic", "content-encoding"}}
         with self._lock:
             self.deliveries.append(Delivery(sub_id, payload, keep, time.time()))

@@ -8,7 +8,6 @@ again. Every row ends ``sent``, ``skipped``, ``expired`` or ``failed``; none is 
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
@@ -38,7 +37,7 @@ from wellness.models.nudges import (
     ReminderKind,
 )
 from wellness.models.routines import RoutineItem
-from wellness.push import Outcome, PushResult, PushSender
+from wellness.push import Outcome, PushMessage, PushResult, PushSender
 from wellness.services.alerts import claim_alert_pushes
 from wellness.services.reminders import fire_instant, in_quiet_hours, local_minutes, schedule
 from wellness.services.routines import done_on, due_on, load_activity, tag_index
@@ -336,21 +335,16 @@ async def dispatch_due_nudges(sender: PushSender, secret_key: str, worker_id: st
             jobs.extend((n, sub) for sub in subs[n.user_id])
         else:
             final[n.id] = _Final(NudgeStatus.SENT)  # the inbox is the only channel
-    results: list[PushResult | BaseException] = await asyncio.gather(*(
-        sender.send(sub.endpoint, sub.p256dh, sub.auth,
+    results = await sender.send_many([
+        PushMessage(sub.endpoint, sub.p256dh, sub.auth,
                     payload(n, topic := topic_for(secret_key, n.user_id, n.kind)),
                     ttl=int((n.expires_at - now).total_seconds()), topic=topic,
                     urgency="high" if n.kind == ALERT_KIND else "normal")
-        for n, sub in jobs
-    ), return_exceptions=True)
+        for n, sub in jobs])
     by_nudge: dict[int, list[PushResult]] = defaultdict(list)
     gone: list[int] = []
     reached: list[int] = []
-    for (n, sub), outcome in zip(jobs, results, strict=True):
-        if isinstance(outcome, asyncio.CancelledError):
-            raise outcome
-        result = outcome if isinstance(outcome, PushResult) else PushResult(
-            Outcome.RETRY, error=type(outcome).__name__[:40])  # a bug must not lose the nudge
+    for (n, sub), result in zip(jobs, results, strict=True):
         by_nudge[n.id].append(result)
         if result.outcome == Outcome.GONE:
             gone.append(sub.id)
