@@ -1,14 +1,21 @@
 from __future__ import annotations
 
+import ipaddress
 import socket
+import ssl
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
 from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
 from asgi_lifespan import LifespanManager
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from starlette.applications import Starlette
 
 from tests.conftest import _empty_all_tables
@@ -161,3 +168,47 @@ async def test_transport_failures_are_the_httpx_errors_callers_catch(
                 await http.exchange(httpx.Request(
                     "POST", f"{slow.origin}/push/x", content=b"{}",
                     extensions={"timeout": httpx.Timeout(0.2).as_dict()}))
+
+
+def _self_signed_context(tmp_path: Path) -> ssl.SSLContext:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .sign(key, hashes.SHA256()))
+    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "key.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    return context
+
+
+async def test_a_push_service_whose_certificate_does_not_verify_gets_nothing(
+        settings: Settings, tmp_path: Path) -> None:
+    seen: list[bytes] = []
+
+    async def push(request: web.Request) -> web.Response:
+        seen.append(await request.read())
+        return web.Response(status=201)
+
+    app = web.Application()
+    app.router.add_post("/push/x", push)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=_self_signed_context(tmp_path))
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        async with make_http_client(settings) as http:
+            with pytest.raises(httpx.ConnectError, match=r"(?i)certificate"):
+                await http.exchange(httpx.Request("POST", f"https://127.0.0.1:{port}/push/x",
+                                                  content=b"sealed"))
+    finally:
+        await runner.cleanup()
+    assert seen == []
