@@ -26,6 +26,10 @@ from pathlib import Path
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.memory import rss_mib
+
 ROOT = Path(__file__).resolve().parents[1]
 LOAD_VENV = ROOT / "bench" / ".venv-load"
 PASSWORD = "load test horse battery staple"
@@ -153,6 +157,7 @@ async def main() -> int:
                 except httpx.HTTPError:
                     await asyncio.sleep(0.1)
         accounts = await seed(url, args.clients, args.counselors, env)
+        memory = [("after start and seeding", *rss_mib(server.pid))]
         print(f"load: one uvicorn worker, SQLite, {args.users} connections, "
               f"{args.clients} clients with 30 days of history, {args.counselors} counselors "
               f"with 50 clients each; {os.cpu_count()} cores shared by server and locust")
@@ -160,8 +165,10 @@ async def main() -> int:
                                           accounts, tmp / "ceiling")
         today_only = await asyncio.to_thread(run_locust, locust, url, args.users, 20,
                                              ["TodayOnly"], accounts, tmp / "today")
+        memory.append(("after the two back-to-back phases", *rss_mib(server.pid)))
         mixed = await asyncio.to_thread(run_locust, locust, url, args.users, args.seconds,
                                         ["Phone", "Desk"], accounts, tmp / "mixed")
+        memory.append(("after the realistic mix", *rss_mib(server.pid)))
     finally:
         server.terminate()
         await server.wait()
@@ -175,6 +182,8 @@ async def main() -> int:
     if health:
         print(f"\nGET /api/v1/today back to back: {today:.0f} req/s = "
               f"{100 * today / health:.0f}% of /healthz ({health:.0f} req/s)")
+    print("server resident memory: " + "; ".join(
+        f"{rss:.0f} MiB {when}" for when, rss, _ in memory) + f" (peak {memory[-1][2]:.0f} MiB)")
     print(f"errors in all phases: {errors}")
     return 0 if errors == 0 else 1
 

@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tortoise import Tortoise
 
+from bench.memory import rss_mib
 from wellness.config import Settings
 from wellness.crypto import generate_vapid_private_key
 from wellness.db import tortoise_config
@@ -164,7 +165,8 @@ async def main() -> None:
                       f"({ok:,}/{args.count:,} accepted){share}")
             if delay == 0.0 and not args.no_dispatcher:
                 rate = await dispatcher(subs, key, args.count, args.concurrency)
-                print(f"  full dispatcher (SQLite outbox, {TRANSPORT}): {rate:,.0f} nudges/s")
+                print(f"  full dispatcher (SQLite outbox, {TRANSPORT}, batches of 2,000): "
+                      f"{rate:,.0f} nudges/s")
             print(f"  load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
             async with httpx.AsyncClient() as http:
                 stats = (await http.get(f"{fake.origin}/stats")).json()
@@ -172,6 +174,9 @@ async def main() -> None:
                   f"verification errors: {stats['errors'] or 'none'}")
         finally:
             fake.stop()
+    rss, peak = rss_mib()
+    print(f"sender process resident memory: {rss:.0f} MiB at the end, peak {peak:.0f} MiB over "
+          f"the run (each fan-out is one batch of {args.count:,}; the dispatcher claims 2,000)")
 
 
 if __name__ == "__main__":
