@@ -182,8 +182,8 @@ async def main() -> int:
     if health:
         print(f"\nGET /api/v1/today back to back: {today:.0f} req/s = "
               f"{100 * today / health:.0f}% of /healthz ({health:.0f} req/s)")
-    print("server resident memory: " + "; ".join(
-        f"{rss:.0f} MiB {when}" for when, rss, _ in memory) + f" (peak {memory[-1][2]:.0f} MiB)")
+    print("server resident memory (now / peak so far): " + "; ".join(
+        f"{rss:.0f} / {peak:.0f} MiB {when}" for when, rss, peak in memory))
     print(f"errors in all phases: {errors}")
     return 0 if errors == 0 else 1
 
