@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib import resources
 
@@ -22,6 +25,11 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 TOTP_SETUP_PATHS = frozenset({"/api/v1/me", "/api/v1/me/totp", "/api/v1/me/totp/confirm"})
 
 _hasher = PasswordHasher()
+# argon2id holds 64 MiB for each hash it computes. Hashing runs on its own pool, no wider than
+# the machine: more threads than cores add no throughput, only memory (on the default executor
+# a burst of sign-ups held six hashes, 465 MiB resident, on 2 cores; bench/load.py).
+HASH_THREADS = max(1, min(4, os.cpu_count() or 1))
+_hash_pool = ThreadPoolExecutor(max_workers=HASH_THREADS, thread_name_prefix="argon2")
 
 
 @cache
@@ -53,6 +61,15 @@ def password_problem(password: str, username: str = "") -> str | None:
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+async def hash_password_off_loop(password: str) -> str:
+    return await asyncio.get_running_loop().run_in_executor(_hash_pool, hash_password, password)
+
+
+async def verify_password_off_loop(password_hash: str | None, password: str) -> bool:
+    return await asyncio.get_running_loop().run_in_executor(
+        _hash_pool, verify_password, password_hash, password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import asyncio
+import threading
+
 import httpx
 
 from tests.conftest import PASSWORD, SignedIn
 from wellness.models.accounts import Session
+from wellness.security import HASH_THREADS
 
 
 async def register(client: httpx.AsyncClient, **overrides: object) -> httpx.Response:
@@ -159,3 +163,19 @@ async def test_text_that_cannot_be_stored_is_422_not_500(client: httpx.AsyncClie
         assert r.json()["errors"][0]["field"] == "username"
     r = await client.get("/api/v1/content/meditations", params={"tag": "a\u0000b"})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "query.tag"
+
+
+async def test_a_burst_of_sign_ins_hashes_on_a_pool_no_wider_than_the_machine(
+        client: httpx.AsyncClient) -> None:
+    # argon2id holds 64 MiB per hash: twelve at once on the default executor held hundreds of MiB.
+    names = [f"burst{i}" for i in range(12)]
+    answers = await asyncio.gather(*(client.post("/api/v1/auth/register", json={
+        "username": name, "password": PASSWORD, "display_name": name}) for name in names))
+    assert [a.status_code for a in answers] == [201] * 12
+    hashing = [t for t in threading.enumerate() if t.name.startswith("argon2")]
+    assert 1 <= len(hashing) <= HASH_THREADS <= 4
+    client.cookies.clear()
+    logins = await asyncio.gather(*(client.post("/api/v1/auth/login", json={
+        "username": name, "password": PASSWORD if i % 2 else "not the password"})
+        for i, name in enumerate(names)))
+    assert [r.status_code for r in logins] == [401 if i % 2 == 0 else 200 for i in range(12)]

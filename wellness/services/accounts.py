@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +14,7 @@ from wellness.config import Settings
 from wellness.crypto import Cipher, keyed_hash
 from wellness.errors import Conflict, Unauthorized, WellnessError, field_error
 from wellness.models.accounts import Role, User
-from wellness.security import hash_password, password_problem, verify_password
+from wellness.security import hash_password_off_loop, password_problem, verify_password_off_loop
 from wellness.services import throttle
 from wellness.services.reminders import reschedule_user
 from wellness.services.sessions import end_all_sessions, now, start_session
@@ -53,7 +52,7 @@ def check_new_password(password: str, username: str, field: str = "password") ->
 
 
 async def _hash(password: str) -> str:
-    return await asyncio.to_thread(hash_password, password)
+    return await hash_password_off_loop(password)
 
 
 async def create_user(
@@ -95,7 +94,7 @@ async def sign_in(
 ) -> SignIn:
     await throttle.check_login_allowed(settings, username, address)
     user = await User.get_or_none(username=username.strip().lower())
-    ok = await asyncio.to_thread(verify_password, user.password_hash if user else None, password)
+    ok = await verify_password_off_loop(user.password_hash if user else None, password)
     if not ok or user is None:
         await throttle.record_login_failure(settings, username, address)
         raise Unauthorized("That username and password do not match.")
@@ -147,7 +146,7 @@ async def disable_totp(settings: Settings, user: User, password: str) -> None:
 
 
 async def require_password(user: User, password: str, field: str = "password") -> None:
-    if not await asyncio.to_thread(verify_password, user.password_hash, password):
+    if not await verify_password_off_loop(user.password_hash, password):
         raise field_error(field, "That password is not right.")
 
 
