@@ -61,19 +61,27 @@ async def subscriptions(origin: str, n: int) -> list[dict[str, object]]:
         return [(await http.post(f"{origin}/subscriptions")).json() for _ in range(n)]
 
 
-def cpu_ceiling(subs: list[dict[str, object]], key: str, n: int = 2000) -> float:
-    signer = VapidSigner(key, "mailto:bench@example.org")
-    for i in range(200):  # warm up, untimed
-        keys = subs[i % len(subs)]["keys"]
-        assert isinstance(keys, dict)
-        encrypt(PAYLOAD, keys["p256dh"], keys["auth"])
-    started = time.perf_counter()
-    for i in range(n):
+def bench_messages(subs: list[dict[str, object]], count: int) -> list[PushMessage]:
+    """``count`` messages to the fake's subscriptions in turn."""
+    messages = []
+    for i in range(count):
         sub = subs[i % len(subs)]
         keys = sub["keys"]
         assert isinstance(keys, dict)
-        encrypt(PAYLOAD, keys["p256dh"], keys["auth"])
-        signer.header(origin_of(str(sub["endpoint"])))
+        messages.append(PushMessage(str(sub["endpoint"]), keys["p256dh"], keys["auth"],
+                                    PAYLOAD, ttl=3600, topic="bench"))
+    return messages
+
+
+def cpu_ceiling(subs: list[dict[str, object]], key: str, n: int = 2000) -> float:
+    signer = VapidSigner(key, "mailto:bench@example.org")
+    messages = bench_messages(subs, n)
+    for m in messages[:200]:  # warm up, untimed
+        encrypt(m.payload, m.p256dh, m.auth)
+    started = time.perf_counter()
+    for m in messages:
+        encrypt(m.payload, m.p256dh, m.auth)
+        signer.header(origin_of(m.endpoint))
     return n / (time.perf_counter() - started)
 
 
@@ -84,13 +92,7 @@ async def fan_out(transport: str, subs: list[dict[str, object]], key: str, count
     async with make_http_client(settings, transport) as http:
         sender = PushSender(http, key, "mailto:bench@example.org", concurrency=concurrency)
 
-        messages = []
-        for i in range(count):
-            sub = subs[i % len(subs)]
-            keys = sub["keys"]
-            assert isinstance(keys, dict)
-            messages.append(PushMessage(str(sub["endpoint"]), keys["p256dh"], keys["auth"],
-                                        PAYLOAD, ttl=3600, topic="bench"))
+        messages = bench_messages(subs, count)
         await sender.send_many(messages[:200])  # warm the pool
         started = time.perf_counter()
         results = await sender.send_many(messages)

@@ -4,6 +4,7 @@ import ipaddress
 import socket
 import ssl
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from starlette.applications import Starlette
 
 from tests.conftest import _empty_all_tables
 from tests.fakes.push_service import FakePushService
+from tests.live import free_port
 from wellness import jobs
 from wellness.config import Settings
 from wellness.http import NonPublicAddress, PublicResolver, make_http_client
@@ -104,6 +106,19 @@ async def test_a_push_to_a_rebound_endpoint_fails_and_is_not_sent(
     assert fake.requests == [] and fake.delivered_to(sub) == []
 
 
+@asynccontextmanager
+async def serving(app: web.Application, ssl_context: ssl.SSLContext | None = None,
+                  ) -> AsyncIterator[int]:
+    """Serves ``app`` on 127.0.0.1 in the test's own loop; yields the port."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, "127.0.0.1", 0, ssl_context=ssl_context).start()
+        yield runner.addresses[0][1]
+    finally:
+        await runner.cleanup()
+
+
 @pytest.fixture
 async def peer() -> AsyncIterator[str]:
     """A small local server: an answer too large to keep, and a cookie it hopes to get back."""
@@ -126,13 +141,8 @@ async def peer() -> AsyncIterator[str]:
     app = web.Application()
     app.router.add_get("/large", large)
     app.router.add_get("/cookie", cookie)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    yield f"http://127.0.0.1:{port}"
-    await runner.cleanup()
+    async with serving(app) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 async def test_an_answer_too_large_to_keep_is_refused_and_the_client_goes_on(
@@ -156,9 +166,7 @@ async def test_a_push_service_cannot_set_cookies_on_the_exchange(
 
 async def test_transport_failures_are_the_httpx_errors_callers_catch(
         settings: Settings) -> None:
-    with socket.socket() as s:  # a port that was just free: nothing listens on it
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()  # nothing listens on it
     with FakePushService(delay=1.0) as slow:
         async with make_http_client(settings) as http:
             with pytest.raises(httpx.ConnectError) as refused:
@@ -199,16 +207,9 @@ async def test_a_push_service_whose_certificate_does_not_verify_gets_nothing(
 
     app = web.Application()
     app.router.add_post("/push/x", push)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=_self_signed_context(tmp_path))
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        async with make_http_client(settings) as http:
-            with pytest.raises(httpx.ConnectError, match=r"(?i)certificate"):
-                await http.exchange(httpx.Request("POST", f"https://127.0.0.1:{port}/push/x",
-                                                  content=b"sealed"))
-    finally:
-        await runner.cleanup()
+    async with serving(app, _self_signed_context(tmp_path)) as port, \
+            make_http_client(settings) as http:
+        with pytest.raises(httpx.ConnectError, match=r"(?i)certificate"):
+            await http.exchange(httpx.Request("POST", f"https://127.0.0.1:{port}/push/x",
+                                              content=b"sealed"))
     assert seen == []

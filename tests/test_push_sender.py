@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import pytest
 
 from tests.fakes.push_service import FakePushService, FakeSubscription
+from tests.live import free_port
 from wellness.config import Settings
 from wellness.http import make_http_client
 from wellness.push import Outcome, PushMessage, PushSender
@@ -78,23 +78,17 @@ async def test_a_push_service_slower_than_the_timeout_is_retried_later(
     with FakePushService(delay=1.0) as fake:
         sub = fake.subscription()
         async with sender(timeout=0.2) as push:
-            result = await push.send(sub.endpoint, **_keys(sub), payload=b"{}", ttl=60)
+            result = await push.send(message(sub, 0))
     assert (result.outcome, result.error) == (Outcome.RETRY, "timeout")
 
 
 async def test_a_push_service_that_refuses_connections_is_retried_later(
         sender: SenderFactory) -> None:
-    with socket.socket() as s:  # a port that was just free: nothing listens on it
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()  # nothing listens on it
     with FakePushService() as fake:
         sub = fake.subscription()
         async with sender() as push:
-            result = await push.send(f"http://127.0.0.1:{port}/push/{sub.id}", **_keys(sub),
-                                     payload=b"{}", ttl=60)
+            result = await push.send(message(
+                sub, 0, endpoint=f"http://127.0.0.1:{port}/push/{sub.id}"))
     assert (result.outcome, result.error) == (Outcome.RETRY, "ConnectError")
 
-
-def _keys(sub: FakeSubscription) -> dict[str, str]:
-    keys = sub.as_json()["keys"]
-    return {"p256dh": keys["p256dh"], "auth": keys["auth"]}

@@ -54,6 +54,10 @@ class PushMessage:
     topic: str | None = None
 
 
+# A placeholder in a batch's results: every slot is filled before ``send_many`` returns.
+_NOT_SENT = PushResult(Outcome.RETRY, error="not sent")
+
+
 class EndpointRefused(ValueError):
     """A subscription endpoint the server must not POST to."""
 
@@ -154,10 +158,9 @@ class PushSender:
         self._timeout = httpx.Timeout(timeout, connect=min(timeout, 5.0)).as_dict()
         self._paused_until: dict[str, float] = {}  # push-service origin -> after a 429
 
-    async def send(self, endpoint: str, p256dh: str, auth: str, payload: bytes, *,
-                   ttl: int, urgency: str = "normal", topic: str | None = None) -> PushResult:
+    async def send(self, message: PushMessage) -> PushResult:
         try:
-            url = httpx.URL(endpoint)
+            url = httpx.URL(message.endpoint)
         except httpx.InvalidURL:
             return PushResult(Outcome.FAILED, None, None, "bad endpoint")
         origin = origin_of(url)
@@ -170,15 +173,15 @@ class PushSender:
             (b"Authorization", self._signer.header(origin, now).encode("ascii")),
             (b"Content-Encoding", b"aes128gcm"),
             (b"Content-Type", b"application/octet-stream"),
-            (b"TTL", b"%d" % max(0, ttl)),
-            (b"Urgency", urgency.encode("ascii")),
+            (b"TTL", b"%d" % max(0, message.ttl)),
+            (b"Urgency", message.urgency.encode("ascii")),
         ]
-        if topic:
-            headers.append((b"Topic", topic.encode("ascii")))
+        if message.topic:
+            headers.append((b"Topic", message.topic.encode("ascii")))
         async with self._slots:
             try:
                 # Inside the slot: a large batch is encrypted as it goes, not all up front.
-                body = encrypt(payload, p256dh, auth)
+                body = encrypt(message.payload, message.p256dh, message.auth)
             except (ValueError, TypeError):
                 return PushResult(Outcome.FAILED, None, None, "bad subscription keys")
             headers.append((b"Content-Length", b"%d" % len(body)))
@@ -202,22 +205,19 @@ class PushSender:
         no more tasks or semaphore waits than a batch of ``concurrency``. An unexpected error
         in one message becomes that message's ``RETRY``, so a bug cannot lose a nudge.
         """
-        results: list[PushResult | None] = [None] * len(messages)
+        results: list[PushResult] = [_NOT_SENT] * len(messages)
         pending = iter(range(len(messages)))
 
         async def worker() -> None:
             for i in pending:
-                m = messages[i]
                 try:
-                    results[i] = await self.send(m.endpoint, m.p256dh, m.auth, m.payload,
-                                                 ttl=m.ttl, urgency=m.urgency, topic=m.topic)
+                    results[i] = await self.send(messages[i])
                 except Exception as exc:
                     log.error("push send raised", extra={"error": type(exc).__name__})
                     results[i] = PushResult(Outcome.RETRY, error=type(exc).__name__[:40])
 
-        workers = min(self._concurrency, len(messages))
-        await asyncio.gather(*(worker() for _ in range(workers)))
-        return [r for r in results if r is not None]
+        await asyncio.gather(*(worker() for _ in range(min(self._concurrency, len(messages)))))
+        return results
 
     def _result(self, origin: str, response: httpx.Response) -> PushResult:
         status = response.status_code

@@ -51,10 +51,6 @@ def check_new_password(password: str, username: str, field: str = "password") ->
         raise field_error(field, problem)
 
 
-async def _hash(password: str) -> str:
-    return await hash_password_off_loop(password)
-
-
 async def create_user(
     *,
     username: str,
@@ -72,7 +68,7 @@ async def create_user(
     try:
         return await User.create(
             username=username,
-            password_hash=await _hash(password),
+            password_hash=await hash_password_off_loop(password),
             display_name=display_name,
             timezone=timezone,
             email=email or None,
@@ -155,7 +151,7 @@ async def change_password(
 ) -> None:
     await require_password(user, current, "current_password")
     check_new_password(new, user.username, "new_password")
-    user.password_hash = await _hash(new)
+    user.password_hash = await hash_password_off_loop(new)
     user.password_changed_at = now()
     await user.save(update_fields=["password_hash", "password_changed_at", "updated_at"])
     keep = keyed_hash(settings.secret_key, current_token) if current_token else None
